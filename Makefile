@@ -1,0 +1,80 @@
+# Lotse — one command each: `make run`, `make test`. Every target installs what it lacks.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+RASA_VENV := .venv-rasa
+PY        := $(VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+RASA_PY   := $(RASA_VENV)/bin/python
+# Training inputs: the model is rebuilt only when their content changes.
+TRAIN_INPUTS = config.yml $(shell find domain data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort)
+RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
+
+.PHONY: help install train run test test-unit test-e2e validate lint bench clean nlu-report
+
+help:
+	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
+	@echo "make test     install, train, validate the Rasa data and run the whole test suite"
+	@echo "make install  create .venv (application) and .venv-rasa (Rasa 3.6, Python 3.10)"
+	@echo "make train    train the Rasa model when config.yml, domain/ or data/ changed"
+	@echo "make lint     ruff"
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@py=$$(scripts/find-python3) || exit 1; \
+	  [ -x $(PY) ] || { echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt requirements-rasa.lock
+	@py=$${PYTHON310:-$$(scripts/find-python310)} || exit 1; \
+	  [ -x $(RASA_PY) ] || { echo "creating $(RASA_VENV) with $$py"; "$$py" -m venv $(RASA_VENV); }
+	$(RASA_PY) -m pip install -q "pip<24.1"
+	$(RASA_PY) -m pip install -q -r requirements-rasa.txt -c requirements-rasa.lock
+	@touch $@
+
+# Re-resolve the Rasa environment's full pin set after editing requirements-rasa.txt.
+rasa-lock: $(RASA_VENV)/.installed
+	$(RASA_PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements-rasa.lock
+
+domain/responses.generated.yml: $(RASA_VENV)/.installed $(RESPONSE_SOURCES) nlu/responses.py
+	$(RASA_PY) nlu/responses.py --out $@
+
+train: models/.fingerprint
+
+models/.fingerprint: $(RASA_VENV)/.installed domain/responses.generated.yml $(TRAIN_INPUTS)
+	@fp=$$(cat $(TRAIN_INPUTS) domain/responses.generated.yml requirements-rasa.txt | sha256sum | cut -d' ' -f1); \
+	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
+	  echo "model is up to date"; touch $@; \
+	else \
+	  echo "training the Rasa model…"; start=$$(date +%s); \
+	  $(RASA) train --config config.yml --domain domain --data data/nlu data/dialogue \
+	    --out models --fixed-model-name lotse --quiet || exit 1; \
+	  echo "trained in $$(( $$(date +%s) - start )) s"; \
+	  echo "$$fp" > $@; \
+	fi
+
+validate: $(RASA_VENV)/.installed domain/responses.generated.yml
+	$(RASA) data validate --domain domain --data data/nlu data/dialogue --config config.yml --fail-on-warnings
+
+run: install train
+	$(PY) -m lotse.cli run
+
+test: install train validate
+	$(PY) -m pytest -q --durations=10
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest -q tests/unit
+
+test-e2e: install train
+	$(PY) -m pytest -q tests/e2e
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf models var domain/responses.generated.yml .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Telegram gateway: relays clients' messages to Rasa and renders Rasa's answers."""

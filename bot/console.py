@@ -1,0 +1,67 @@
+"""Console chat: the same Gateway as Telegram, in a terminal. Buttons become numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from bot.conversation import Button, Chat, Gateway, Reply
+from bot.rasa_client import RasaClient
+from lotse.settings import Settings
+
+QUIT = {"/quit", "/exit"}
+
+
+def render(reply: Reply, numbered: list[Button]) -> str:
+    lines = [reply.text]
+    for row in reply.buttons:
+        for button in row:
+            numbered.append(button)
+            lines.append(f"   {len(numbered)}) {button.title}")
+    return "\n".join(lines)
+
+
+async def read_line(prompt: str) -> str | None:
+    try:
+        return await asyncio.to_thread(input, prompt)
+    except EOFError:
+        return None
+
+
+async def chat_loop(gateway: Gateway, chat: Chat, out=sys.stdout) -> None:
+    numbered: list[Button] = []
+
+    def show(replies: list[Reply]) -> None:
+        numbered.clear()
+        for reply in replies:
+            print("lotse> " + render(reply, numbered).replace("\n", "\n       "), file=out)
+        out.flush()
+
+    show(await gateway.on_start(chat))
+    while (line := await read_line("  you> ")) is not None:
+        line = line.strip()
+        if not line:
+            continue
+        if line in QUIT:
+            break
+        if line.isdigit() and 1 <= int(line) <= len(numbered):
+            show(await gateway.on_button(chat, numbered[int(line) - 1].token))
+        elif line == "/help":
+            show(await gateway.on_help(chat))
+        elif line == "/language":
+            show(await gateway.on_language_command(chat))
+        elif line == "/start":
+            show(await gateway.on_start(chat))
+        elif line.startswith("/"):
+            show(await gateway.on_unknown_command(chat))
+        else:
+            show(await gateway.on_text(chat, line))
+
+
+async def run_console(settings: Settings) -> None:
+    gateway = Gateway(RasaClient(settings.rasa_url, settings.rasa_timeout_seconds))
+    print("Lotse console chat — type your question; numbers choose a button; /quit ends.")
+    try:
+        await chat_loop(gateway, Chat(conversation_id="console:local", language_code=None))
+    finally:
+        await gateway.rasa.close()

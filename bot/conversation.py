@@ -1,0 +1,182 @@
+"""The gateway's logic, independent of the transport (Telegram or the console chat).
+
+Handlers in bot/telegram_app.py and bot/console.py only translate to and from `Reply`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.texts import Texts, load_texts
+from lotse import LANGUAGE_NAMES, LANGUAGES
+from lotse.buttons import issue_token, redeem_token
+from lotse.conversations import choose_language, chosen_language, reply_language
+from lotse.db import session_scope
+
+log = logging.getLogger(__name__)
+
+MAX_NLU_CHARS = 1000
+"""Longer messages are understood from their beginning (NLU cost grows with length)."""
+TELEGRAM_TEXT_LIMIT = 4096
+BUTTONS_PER_ROW = 2
+LANGUAGE_PAYLOAD = "@language:"  # gateway-internal payloads never reach Rasa
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Who we talk to: a stable conversation id and the client app's language, if known."""
+
+    conversation_id: str
+    language_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    token: str
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Split at line breaks so that each part fits into one Telegram message."""
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current or not parts:
+        parts.append(current)
+    return [p.rstrip("\n") or p for p in parts]
+
+
+class Gateway:
+    def __init__(self, rasa: RasaClient, texts: Texts | None = None) -> None:
+        self.rasa = rasa
+        self.texts = texts or load_texts()
+
+    # -- language -------------------------------------------------------------------------
+    async def _chosen_language(self, chat: Chat) -> str | None:
+        def read() -> str | None:
+            with session_scope() as session:
+                return chosen_language(session, chat.conversation_id)
+
+        try:
+            return await asyncio.to_thread(read)
+        except Exception:  # the database being down must not silence the gateway
+            log.exception("could not read the language choice")
+            return None
+
+    async def language_for(self, chat: Chat) -> str:
+        return reply_language(await self._chosen_language(chat), None, chat.language_code)
+
+    async def text_reply(self, chat: Chat, key: str) -> Reply:
+        return Reply(self.texts.get(await self.language_for(chat), key))
+
+    # -- turns ----------------------------------------------------------------------------
+    async def on_text(self, chat: Chat, text: str) -> list[Reply]:
+        text = " ".join(text.split())[:MAX_NLU_CHARS].lstrip("/")
+        if not text:
+            return [await self.text_reply(chat, "non_text")]
+        return await self._ask_rasa(chat, text)
+
+    async def on_start(self, chat: Chat) -> list[Reply]:
+        return await self._ask_rasa(chat, "/greet")
+
+    async def on_help(self, chat: Chat) -> list[Reply]:
+        return [await self.text_reply(chat, "help")]
+
+    async def on_non_text(self, chat: Chat) -> list[Reply]:
+        return [await self.text_reply(chat, "non_text")]
+
+    async def on_unknown_command(self, chat: Chat) -> list[Reply]:
+        return [await self.text_reply(chat, "unknown_command")]
+
+    async def on_language_command(self, chat: Chat) -> list[Reply]:
+        language = await self.language_for(chat)
+        options = [(LANGUAGE_NAMES[code], f"{LANGUAGE_PAYLOAD}{code}") for code in LANGUAGES]
+        buttons = await self._tokens(chat, options)
+        return [Reply(self.texts.get(language, "choose_language"), buttons)]
+
+    async def on_button(self, chat: Chat, token: str) -> list[Reply]:
+        """A pressed button: look up what the token stands for; never trust its data."""
+
+        def redeem() -> tuple[str, str] | None:
+            with session_scope() as session:
+                button = redeem_token(session, chat.conversation_id, token)
+                return (button.title, button.payload) if button else None
+
+        found = await asyncio.to_thread(redeem)
+        if found is None:
+            log.warning("refused unknown button data from %s", chat.conversation_id)
+            return [await self.text_reply(chat, "button_expired")]
+        _title, payload = found
+        if payload.startswith(LANGUAGE_PAYLOAD):
+            return await self._set_language(chat, payload.removeprefix(LANGUAGE_PAYLOAD))
+        return await self._ask_rasa(chat, payload)
+
+    async def _set_language(self, chat: Chat, language: str) -> list[Reply]:
+        def store() -> None:
+            with session_scope() as session:
+                choose_language(session, chat.conversation_id, language)
+
+        await asyncio.to_thread(store)
+        return [Reply(self.texts.get(language, "language_set"))]
+
+    # -- Rasa -----------------------------------------------------------------------------
+    async def _ask_rasa(self, chat: Chat, message: str) -> list[Reply]:
+        metadata = {
+            "chosen_language": await self._chosen_language(chat),
+            "language_code": chat.language_code,
+        }
+        try:
+            messages = await self.rasa.send(chat.conversation_id, message, metadata)
+        except RasaUnavailable:
+            return [await self.text_reply(chat, "unavailable")]
+        replies: list[Reply] = []
+        for msg in messages:
+            replies.extend(await self._render(chat, msg))
+        return replies
+
+    async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
+        text = str(msg.get("text") or "").strip()
+        options = [
+            (str(b.get("title", "")), str(b.get("payload", "")))
+            for b in msg.get("buttons") or []
+            if b.get("payload")
+        ]
+        if not text and not options:
+            return []
+        parts = split_text(text) if text else [""]
+        replies = [Reply(part) for part in parts]
+        if options:
+            replies[-1].buttons = await self._tokens(chat, options)
+        return replies
+
+    async def _tokens(self, chat: Chat, options: list[tuple[str, str]]) -> list[list[Button]]:
+        """Store payloads server-side and lay the buttons out in rows."""
+
+        def store() -> list[Button]:
+            with session_scope() as session:
+                return [
+                    Button(title, issue_token(session, chat.conversation_id, title, payload))
+                    for title, payload in options
+                ]
+
+        buttons = await asyncio.to_thread(store)
+        return [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]

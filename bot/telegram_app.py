@@ -1,0 +1,151 @@
+"""python-telegram-bot Application: small handlers that translate between Telegram and Gateway."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversation import Chat, Gateway, Reply
+from bot.rasa_client import RasaClient
+from lotse.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "help", "language")
+
+
+def chat_of(update: Update) -> Chat:
+    user = update.effective_user
+    return Chat(
+        conversation_id=f"tg:{update.effective_chat.id}",
+        language_code=user.language_code if user else None,
+    )
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(b.title, callback_data=b.token) for b in row] for row in reply.buttons
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]):
+    for reply in replies:
+        await context.bot.send_message(
+            chat_id=update.effective_chat.id,
+            text=reply.text,
+            reply_markup=markup(reply),
+            disable_web_page_preview=True,
+        )
+
+
+def gateway_of(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
+    return context.application.bot_data["gateway"]
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_replies(update, context, await gateway_of(context).on_start(chat_of(update)))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_replies(update, context, await gateway_of(context).on_help(chat_of(update)))
+
+
+async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_replies(
+        update, context, await gateway_of(context).on_language_command(chat_of(update))
+    )
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = update.effective_message.text or ""
+    await send_replies(update, context, await gateway_of(context).on_text(chat_of(update), text))
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_replies(update, context, await gateway_of(context).on_non_text(chat_of(update)))
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await send_replies(
+        update, context, await gateway_of(context).on_unknown_command(chat_of(update))
+    )
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    if query.message is not None:  # the keyboard has done its job: remove it, keep the text
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except Exception:  # an old message may no longer be editable; not worth failing for
+            log.debug("could not remove the keyboard", exc_info=True)
+    replies = await gateway_of(context).on_button(chat_of(update), query.data or "")
+    await send_replies(update, context, replies)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+
+
+async def announce_ready(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs once the application has started polling; `lotse run` waits for this line."""
+    log.info("Lotse gateway ready (Bot API at %s)", context.bot.base_url.rsplit("/bot", 1)[0])
+
+
+async def post_init(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(c, c) for c in COMMANDS])
+    application.job_queue.run_once(announce_ready, 0)
+
+
+async def post_shutdown(application: Application) -> None:
+    await application.bot_data["gateway"].rasa.close()
+
+
+def build_application(settings: Settings) -> Application:
+    api = settings.telegram_api_base_url
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.bot_data["gateway"] = Gateway(
+        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    )
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", on_start, filters=private))
+    application.add_handler(CommandHandler("help", on_help, filters=private))
+    application.add_handler(CommandHandler("language", on_language, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(
+        MessageHandler(
+            private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_text
+        )
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, on_non_text)
+    )
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_error_handler(on_error)
+    return application
+
+
+__all__ = ["ChatType", "build_application"]

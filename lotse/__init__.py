@@ -1,0 +1,20 @@
+"""Lotse core: settings, database, catalogue search. Knows nothing of Telegram, Rasa or HTTP."""
+
+__version__ = "0.1.0"
+
+LANGUAGES: tuple[str, ...] = ("de", "en", "ar", "uk", "ru", "tr", "fa", "fr")
+"""The eight languages Lotse speaks (ISO 639-1). German is the fallback."""
+
+DEFAULT_LANGUAGE = "de"
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "de": "Deutsch",
+    "en": "English",
+    "ar": "العربية",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+    "fa": "فارسی",
+    "fr": "Français",
+}
+"""Each language's own name (autonym): shown on the /language buttons and on offer cards."""

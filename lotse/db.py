@@ -1,0 +1,68 @@
+"""SQLAlchemy 2 engine and sessions, shared by every adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from lotse.settings import load_settings
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all Lotse tables."""
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL and a busy timeout so several processes can share it."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=15000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per database URL and process (default: the configured `DATABASE_URL`)."""
+    return _engine_for(url or load_settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+@lru_cache(maxsize=8)
+def _sessionmaker_for(url: str) -> sessionmaker[Session]:
+    return sessionmaker(_engine_for(url), expire_on_commit=False)
+
+
+def get_sessionmaker(url: str | None = None) -> sessionmaker[Session]:
+    return _sessionmaker_for(url or load_settings().database_url)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    session = get_sessionmaker(url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

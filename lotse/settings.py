@@ -1,0 +1,80 @@
+"""Settings from the environment (and an optional `.env` in the project root).
+
+Names are fixed by DESIGN.md; ports and paths have documented defaults so that `make run`
+works with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, read once per process."""
+
+    telegram_bot_token: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+    database_url: str = ""
+    rasa_port: int = 5005
+    action_server_port: int = 5055
+    rasa_url: str = ""
+    action_server_url: str = ""
+    admin_password: str = ""
+    admin_port: int = 8000
+    rasa_timeout_seconds: float = 20.0
+    var_dir: Path = field(default=PROJECT_ROOT / "var")
+    models_dir: Path = field(default=PROJECT_ROOT / "models")
+
+    @property
+    def console_mode(self) -> bool:
+        """Without a bot token, `lotse run` serves a console chat instead of Telegram."""
+        return not self.telegram_bot_token
+
+
+@cache
+def load_settings() -> Settings:
+    """Read the environment once per process; `.env` fills in names that are not set.
+
+    Tests that change the environment call `load_settings.cache_clear()`.
+    """
+    load_dotenv(PROJECT_ROOT / ".env", override=False)
+    var_dir = Path(os.environ.get("LOTSE_VAR_DIR", PROJECT_ROOT / "var"))
+    rasa_port = _int("RASA_PORT", 5005)
+    action_port = _int("ACTION_SERVER_PORT", 5055)
+    database_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{var_dir / 'lotse.db'}"
+    timeout = float(os.environ.get("RASA_TIMEOUT_SECONDS", "20") or 20)
+    return Settings(
+        telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        telegram_api_base_url=os.environ.get(
+            "TELEGRAM_API_BASE_URL", "https://api.telegram.org"
+        ).rstrip("/"),
+        database_url=database_url,
+        rasa_port=rasa_port,
+        action_server_port=action_port,
+        rasa_url=os.environ.get("RASA_URL", "").rstrip("/") or f"http://127.0.0.1:{rasa_port}",
+        action_server_url=os.environ.get("ACTION_SERVER_URL", "").rstrip("/")
+        or f"http://127.0.0.1:{action_port}/webhook",
+        admin_password=os.environ.get("ADMIN_PASSWORD", ""),
+        admin_port=_int("ADMIN_PORT", 8000),
+        rasa_timeout_seconds=timeout,
+        var_dir=var_dir,
+        models_dir=Path(os.environ.get("LOTSE_MODELS_DIR", PROJECT_ROOT / "models")),
+    )

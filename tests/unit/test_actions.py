@@ -1,0 +1,144 @@
+"""Action tests as in Rasa's reference assistants: Tracker.from_dict + CollectingDispatcher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.language import ValidateSlotMappings
+from actions.offers import ActionFindOffers, ValidateOfferForm
+
+DOMAIN: dict[str, Any] = {
+    "slots": {
+        "language": {"type": "categorical", "mappings": [{"type": "custom"}]},
+        "topic": {"type": "categorical", "mappings": []},
+        "location": {"type": "text", "mappings": []},
+    },
+    "forms": {"offer_form": {"required_slots": ["location"]}},
+}
+
+
+def tracker(
+    slots: dict[str, Any] | None = None,
+    text: str = "",
+    metadata=None,
+    intent: str = "ask_housing",
+    active_loop: str | None = None,
+) -> Tracker:
+    return Tracker.from_dict(
+        {
+            "sender_id": "tg:42",
+            "slots": {"language": "de", "topic": None, "location": None, **(slots or {})},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 0.9},
+                "entities": [],
+                "metadata": metadata or {},
+            },
+            "events": [],
+            "active_loop": {"name": active_loop} if active_loop else {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+async def run(action, t: Tracker) -> tuple[CollectingDispatcher, list]:
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, t, DOMAIN)
+    return dispatcher, events
+
+
+async def test_find_offers_answers_with_cards_from_the_database(db) -> None:
+    dispatcher, events = await run(
+        ActionFindOffers(), tracker({"topic": "housing", "location": "Lörrach"})
+    )
+    responses = [m["response"] for m in dispatcher.messages]
+    assert responses[0] == "utter_offers_found"
+    assert responses.count("utter_offer_card") == 2  # both demo housing offers in Lörrach
+    card = dispatcher.messages[1]
+    assert card["name"] == "Fachstelle Wohnen der Stadt Lörrach"
+    assert card["phone"].startswith("+49 7621")
+    assert "Deutsch" in card["languages"]
+    assert events == []
+
+
+async def test_find_offers_caps_at_three_cards(db, session) -> None:
+    from lotse.models import Offer
+
+    for i in range(4):
+        session.add(
+            Offer(
+                external_id=f"extra-{i}",
+                topic="health",
+                municipality="Schopfheim",
+                name=f"Praxis {i}",
+                address="",
+                phone="",
+                opening_hours="",
+                languages=["de"],
+            )
+        )
+    session.commit()
+    dispatcher, _ = await run(
+        ActionFindOffers(), tracker({"topic": "health", "location": "Schopfheim"})
+    )
+    assert [m["response"] for m in dispatcher.messages].count("utter_offer_card") == 3
+
+
+async def test_find_offers_without_offers_says_so(db) -> None:
+    dispatcher, _ = await run(
+        ActionFindOffers(), tracker({"topic": "housing", "location": "Atlantis"})
+    )
+    assert dispatcher.messages[0]["response"] == "utter_no_offers"
+    assert dispatcher.messages[0]["location"] == "Atlantis"
+
+
+async def test_find_offers_without_a_topic_asks_for_one(db) -> None:
+    dispatcher, _ = await run(ActionFindOffers(), tracker({"location": "Lörrach"}))
+    assert dispatcher.messages[0]["response"] == "utter_which_topic"
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "expected"),
+    [
+        ("loerrach", "wohnung in loerrach", "Lörrach"),
+        ("ich wohne in Weil am Rhein", "ich wohne in Weil am Rhein", "Weil am Rhein"),
+        (["Berlin", "Neukölln"], "Berlin Neukölln", "Neukölln"),
+    ],
+)
+async def test_form_resolves_places_against_the_catalogue(db, value, text, expected) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateOfferForm().validate_location(
+        value, dispatcher, tracker(text=text, active_loop="offer_form"), DOMAIN
+    )
+    assert result == {"location": expected}
+    assert dispatcher.messages == []
+
+
+async def test_form_rejects_unknown_places_and_says_which(db) -> None:
+    dispatcher = CollectingDispatcher()
+    result = await ValidateOfferForm().validate_location(
+        "Hamburg", dispatcher, tracker(text="Hamburg"), DOMAIN
+    )
+    assert result == {"location": None}
+    assert dispatcher.messages[0]["response"] == "utter_place_unknown"
+    assert dispatcher.messages[0]["place"] == "Hamburg"
+
+
+@pytest.mark.parametrize(
+    ("metadata", "slot", "expected"),
+    [
+        ({"chosen_language": "uk", "language_code": "de"}, "de", [SlotSet("language", "uk")]),
+        ({"chosen_language": None, "language_code": "en"}, "de", [SlotSet("language", "en")]),
+        ({"chosen_language": None, "language_code": "en"}, "en", []),
+        ({"chosen_language": None, "language_code": "zz"}, "en", [SlotSet("language", "de")]),
+        ({}, "fr", []),
+    ],
+)
+async def test_language_slot_follows_the_rule(db, metadata, slot, expected) -> None:
+    _, events = await run(ValidateSlotMappings(), tracker({"language": slot}, metadata=metadata))
+    assert events == expected
