@@ -7,6 +7,9 @@ RASA_VENV := .venv-rasa
 PY        := $(VENV)/bin/python
 RASA      := $(RASA_VENV)/bin/rasa
 RASA_PY   := $(RASA_VENV)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
 # Training inputs: the model is rebuilt only when their content changes.
 TRAIN_INPUTS = config.yml $(shell find domain data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort)
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
@@ -58,7 +61,7 @@ models/.fingerprint: $(RASA_VENV)/.installed domain/responses.generated.yml $(TR
 	fi
 
 validate: $(RASA_VENV)/.installed domain/responses.generated.yml
-	$(RASA) data validate --domain domain --data data/nlu data/dialogue --config config.yml --fail-on-warnings
+	$(RASA_PY) nlu/validate.py
 
 run: install train
 	$(PY) -m lotse.cli run

@@ -151,6 +151,9 @@ class Gateway:
         replies: list[Reply] = []
         for msg in messages:
             replies.extend(await self._render(chat, msg))
+        if not replies:  # e.g. the action server failed: never leave the user in silence
+            log.warning("Rasa returned no answer for %s", chat.conversation_id)
+            return [await self.text_reply(chat, "unavailable")]
         return replies
 
     async def _render(self, chat: Chat, msg: dict) -> list[Reply]:

@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.conversation import Chat, Gateway, Reply
 from bot.rasa_client import RasaClient
+from lotse import DEFAULT_LANGUAGE, LANGUAGES
 from lotse.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,12 @@ async def announce_ready(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def post_init(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(c, c) for c in COMMANDS])
+    """Register the command menu in every language (Telegram picks by the user's app language)."""
+    texts = application.bot_data["gateway"].texts
+    for language in LANGUAGES:
+        commands = [BotCommand(c, texts.get(language, f"command_{c}")) for c in COMMANDS]
+        code = None if language == DEFAULT_LANGUAGE else language
+        await application.bot.set_my_commands(commands, language_code=code)
     application.job_queue.run_once(announce_ready, 0)
 
 

@@ -9,13 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.language import ValidateSlotMappings
 from actions.offers import ActionFindOffers, ValidateOfferForm
+from actions.slots import ValidateSlotMappings
 
 DOMAIN: dict[str, Any] = {
     "slots": {
         "language": {"type": "categorical", "mappings": [{"type": "custom"}]},
-        "topic": {"type": "categorical", "mappings": []},
+        "topic": {"type": "categorical", "mappings": [{"type": "custom"}]},
         "location": {"type": "text", "mappings": []},
     },
     "forms": {"offer_form": {"required_slots": ["location"]}},
@@ -140,5 +140,39 @@ async def test_form_rejects_unknown_places_and_says_which(db) -> None:
     ],
 )
 async def test_language_slot_follows_the_rule(db, metadata, slot, expected) -> None:
-    _, events = await run(ValidateSlotMappings(), tracker({"language": slot}, metadata=metadata))
+    t = tracker({"language": slot}, metadata=metadata, intent="greet")
+    _, events = await run(ValidateSlotMappings(), t)
     assert events == expected
+
+
+def asking_for_place(text: str, intent: str) -> Tracker:
+    return tracker(
+        {"topic": "language_course", "requested_slot": "location"},
+        text=text,
+        intent=intent,
+        active_loop="offer_form",
+    )
+
+
+async def test_topic_follows_a_topic_question(db) -> None:
+    _, events = await run(ValidateSlotMappings(), tracker(text="Wohnung?", intent="ask_housing"))
+    assert events == [SlotSet("topic", "housing")]
+
+
+@pytest.mark.parametrize("text", ["Atlantis", "Lörrach", "in Lörrach bitte"])
+async def test_a_place_answer_never_changes_the_topic(db, text) -> None:
+    """While Lotse asks for the place, a misread place name keeps the topic."""
+    _, events = await run(ValidateSlotMappings(), asking_for_place(text, "ask_authorities"))
+    assert events == []
+
+
+async def test_a_new_question_while_asked_for_the_place_changes_the_topic(db) -> None:
+    t = asking_for_place("eigentlich suche ich Arbeit", "ask_work")
+    _, events = await run(ValidateSlotMappings(), t)
+    assert events == [SlotSet("topic", "work")]
+    dispatcher = CollectingDispatcher()
+    result = await ValidateOfferForm().validate_location(
+        t.latest_message["text"], dispatcher, t, DOMAIN
+    )
+    assert result == {"location": None}
+    assert dispatcher.messages == []  # no "I don't know the place 'eigentlich suche ...'"

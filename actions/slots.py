@@ -1,0 +1,70 @@
+"""Global slot mappings, applied after every user message (Rasa's action_validate_slot_mappings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common import in_session, message_metadata
+from lotse.conversations import reply_language
+from lotse.places import resolve_place
+
+INTENT_TOPICS = {
+    "ask_housing": "housing",
+    "ask_work": "work",
+    "ask_education": "education",
+    "ask_language_course": "language_course",
+    "ask_authorities": "authorities",
+    "ask_health": "health",
+}
+
+
+def asking_for_location(tracker: Tracker) -> bool:
+    return (
+        bool(tracker.active_loop.get("name")) and tracker.get_slot("requested_slot") == "location"
+    )
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+async def is_topic_switch(text: str) -> bool:
+    """While Lotse asks for the place, a bare word ("Atlantis", "Lörrach") is an answer to that
+    question even if the classifier reads a topic into it; a new question has several words and
+    names no known place."""
+    if len(text.split()) < 2:
+        return False
+    return not await in_session(lambda session: resolve_place(session, text))
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Sets `language` by the reply-language rule and `topic` from the intent."""
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        metadata = message_metadata(tracker)
+        if not metadata:  # e.g. a message injected through the HTTP API: keep what we have
+            return {}
+        language = reply_language(
+            metadata.get("chosen_language"), None, metadata.get("language_code")
+        )
+        if language == tracker.get_slot("language"):
+            return {}
+        return {"language": language}
+
+    async def extract_topic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        topic = INTENT_TOPICS.get(latest_intent(tracker) or "")
+        if topic is None or topic == tracker.get_slot("topic"):
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        if asking_for_location(tracker) and not await is_topic_switch(text):
+            return {}
+        return {"topic": topic}

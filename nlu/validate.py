@@ -1,0 +1,49 @@
+"""`rasa data validate`, strict: every warning fails, except "utterance not used in any story or
+rule" for responses that custom actions send (the validator cannot see inside actions/).
+
+Usage (from the project root, in .venv-rasa): python nlu/validate.py
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
+
+
+def responses_used_by_actions() -> set:
+    used = set()
+    for path in (ROOT / "actions").glob("*.py"):
+        used.update(re.findall(r"response=\"(utter_\w+)\"", path.read_text(encoding="utf-8")))
+    return used
+
+
+def main() -> int:
+    rasa = Path(sys.executable).parent / "rasa"
+    cmd = [str(rasa), "data", "validate", "--domain", "domain", "--data", "data/nlu",
+           "data/dialogue", "--config", "config.yml"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    output = proc.stdout + proc.stderr
+    allowed = responses_used_by_actions()
+    problems = []
+    for line in output.splitlines():
+        if "UserWarning" not in line and "ERROR" not in line:
+            continue
+        match = UNUSED.search(line)
+        if match and match.group(1) in allowed:
+            continue
+        problems.append(line.strip())
+    if proc.returncode != 0 or problems:
+        print(output if proc.returncode != 0 else "\n".join(problems))
+        print("rasa data validate: FAILED")
+        return 1
+    print(f"rasa data validate: OK ({len(allowed)} responses sent from actions)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""End-to-end harness: the real `lotse run` (Rasa + action server + gateway) against the fake
+Telegram Bot API on loopback, with its own database and ports, started once per test session."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import project_root
+from tests.e2e.fake_telegram import FakeTelegram, FakeUser
+
+START_TIMEOUT = 420.0  # Rasa loads TensorFlow and the model: ~20-40 s here, more on a busy CI
+_user_ids = itertools.count(100_001)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require_model() -> None:
+    models = project_root() / "models"
+    if not any(models.glob("*.tar.gz")):
+        pytest.fail("no trained model in models/: run `make train` (make test does)")
+
+
+@dataclass
+class LotseProcess:
+    """A running `lotse run` and where to find what it printed."""
+
+    proc: subprocess.Popen[str]
+    log_path: Path
+    env: dict[str, str]
+    rasa_url: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_lotse(env: dict[str, str], log_path: Path) -> subprocess.Popen[str]:
+    log = log_path.open("w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lotse.cli", "run"],
+        cwd=project_root(),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+
+    def pump() -> None:
+        assert proc.stdout
+        for line in proc.stdout:
+            log.write(line)
+            log.flush()
+        log.close()
+
+    threading.Thread(target=pump, daemon=True).start()
+    return proc
+
+
+def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]:
+    rasa_port, action_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_", "ACTION_SERVER"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        LOTSE_VAR_DIR=str(var_dir),
+        DATABASE_URL=f"sqlite:///{var_dir / 'lotse.db'}",
+        RASA_PORT=str(rasa_port),
+        ACTION_SERVER_PORT=str(action_port),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+async def wait_for(
+    condition: Callable[[], bool],
+    timeout: float,
+    what: str,
+    proc: subprocess.Popen[str] | None = None,
+    log: Path | None = None,
+) -> None:
+    """Poll without blocking the event loop (the fake Bot API runs on it)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc is not None and proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-4000:] if log else ""
+            raise AssertionError(f"lotse run exited ({proc.returncode}) before {what}:\n{tail}")
+        if time.monotonic() > deadline:
+            tail = log.read_text(errors="replace")[-4000:] if log else ""
+            raise AssertionError(f"timed out waiting for {what}:\n{tail}")
+        await asyncio.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[str], timeout: float = 30) -> int:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+@pytest.fixture(scope="session")
+async def fake_api() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+async def lotse(
+    fake_api: FakeTelegram, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[LotseProcess]:
+    """`lotse run` in Telegram mode, up when the gateway has asked the fake for updates."""
+    require_model()
+    var_dir = tmp_path_factory.mktemp("lotse-var")
+    env = lotse_env(fake_api, var_dir)
+    log_path = var_dir / "lotse-run.log"
+    proc = start_lotse(env, log_path)
+    running = LotseProcess(proc, log_path, env, f"http://127.0.0.1:{env['RASA_PORT']}")
+    try:
+        await wait_for(
+            lambda: "all processes are up" in running.log(),
+            START_TIMEOUT,
+            "all processes to be up",
+            proc,
+            log_path,
+        )
+        await wait_for(
+            lambda: any(m == "getUpdates" for m, _ in fake_api.calls),
+            30,
+            "the gateway to poll",
+            proc,
+            log_path,
+        )
+        yield running
+    finally:
+        code = stop(proc)
+        if code not in (0, -signal.SIGTERM):
+            print(running.log()[-4000:])
+        assert fake_api.unknown_methods == [], "the gateway called Bot API methods the fake lacks"
+
+
+@pytest.fixture()
+def new_user(fake_api: FakeTelegram) -> Callable[..., FakeUser]:
+    """A fresh Telegram user (own private chat, so tests do not share a conversation)."""
+
+    def make(language_code: str = "de", first_name: str = "Test") -> FakeUser:
+        return fake_api.user(next(_user_ids), first_name=first_name, language_code=language_code)
+
+    return make
+
+
+async def replies_until(
+    user: FakeUser, predicate: Callable[[dict], bool], timeout: float = 30.0
+) -> list[dict]:
+    """Collect the bot's replies until one matches `predicate`; fail with what arrived."""
+    seen: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"no matching reply; got {[m.get('text') for m in seen]}")
+        try:
+            message = await user.wait_for_reply(timeout=remaining)
+        except TimeoutError as exc:
+            raise AssertionError(f"no matching reply; got {[m.get('text') for m in seen]}") from exc
+        seen.append(message)
+        if predicate(message):
+            return seen
+
+
+async def settle(user: FakeUser, quiet: float = 1.0) -> list[dict]:
+    """Collect replies until none has arrived for `quiet` seconds (for multi-message answers)."""
+    seen: list[dict] = []
+    while True:
+        try:
+            seen.append(await user.wait_for_reply(timeout=quiet))
+        except TimeoutError:
+            return seen

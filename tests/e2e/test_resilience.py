@@ -1,0 +1,81 @@
+"""The gateway without Rasa, the console chat, and `lotse run` refusing to start half-way."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import project_root
+from tests.e2e.conftest import free_port, lotse_env, start_lotse, stop, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_gateway_keeps_running_when_rasa_is_unreachable(fake_api, new_user, tmp_path):
+    """Rasa down: a polite answer in the user's language, and the next message is still served."""
+    env = lotse_env(fake_api, tmp_path, RASA_URL=f"http://127.0.0.1:{free_port()}")
+    subprocess.run(
+        [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
+        env=env,
+        check=True,
+        cwd=project_root(),
+        capture_output=True,
+    )
+    log = tmp_path / "gateway.log"
+    gateway = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        env=env,
+        cwd=project_root(),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        await wait_for(
+            lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
+        )
+        user = new_user("fr")
+        for text in ("Je cherche un logement à Lörrach", "allô ?"):
+            await user.send(text)
+            reply = await user.wait_for_reply(timeout=30)
+            assert reply["text"].startswith("Désolé"), reply["text"]
+            assert gateway.poll() is None
+    finally:
+        stop(gateway)
+    assert fake_api.token not in log.read_text(), "the bot token must never be logged"
+
+
+async def test_console_chat_uses_the_same_gateway(lotse):
+    """Without a token Lotse chats in the terminal: buttons become numbered choices."""
+    env = dict(lotse.env, TELEGRAM_BOT_TOKEN="")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--console"],
+        input="Ich suche eine Wohnung in Lörrach\n1\n/quit\n",
+        env=env,
+        cwd=project_root(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "1) 🏠 Wohnen" in out  # the greeting's buttons, numbered
+    assert "Fachstelle Wohnen der Stadt Lörrach" in out
+    assert "📞 +49 7621 0174 78" in out
+
+
+async def test_lotse_run_refuses_a_busy_port(fake_api, tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        env = lotse_env(fake_api, tmp_path, RASA_PORT=str(busy.getsockname()[1]))
+        log = tmp_path / "run.log"
+        proc = start_lotse(env, log)
+        try:
+            await wait_for(lambda: proc.poll() is not None, 60, "lotse run to give up", None, log)
+        finally:
+            stop(proc)
+    assert proc.returncode == 1
+    assert f"port {env['RASA_PORT']} for rasa is already in use" in log.read_text()

@@ -1,0 +1,69 @@
+"""The supervisor with real (tiny) child processes: readiness, failure at start, clean stop."""
+
+from __future__ import annotations
+
+import io
+import sys
+import threading
+import time
+from pathlib import Path
+
+from lotse.settings import Settings
+from lotse.supervisor import Child, Supervisor, ready_line
+
+
+def child(name: str, code: str, **kw) -> Child:
+    return Child(
+        name=name,
+        argv=[sys.executable, "-u", "-c", code],
+        ready=kw.pop("ready", ready_line),
+        start_timeout=kw.pop("timeout", 20),
+        **kw,
+    )
+
+
+READY = "import time; print('Lotse gateway ready', flush=True); time.sleep(60)"
+
+
+def test_a_child_dying_at_start_stops_the_others_and_is_named(tmp_path: Path) -> None:
+    out = io.StringIO()
+    ok = child("actions", READY)
+    bad = child("rasa", "import sys; print('boom', flush=True); sys.exit(3)")
+    sup = Supervisor(Settings(telegram_bot_token="x"), [ok, bad], out=out)
+    assert sup.run([[ok, bad]], env={}) == 1
+    text = out.getvalue()
+    assert "rasa exited with code 3 while starting" in text
+    assert "boom" in text
+    assert ok.proc is not None and ok.proc.poll() is not None  # stopped, not orphaned
+
+
+def test_output_is_prefixed_and_a_stop_request_ends_cleanly() -> None:
+    out = io.StringIO()
+    a = child("actions", READY)
+    sup = Supervisor(Settings(telegram_bot_token="x"), [a], out=out)
+    threading.Timer(1.5, sup._stopping.set).start()
+    started = time.monotonic()
+    assert sup.run([[a]], env={}) == 0
+    assert time.monotonic() - started < 20
+    assert " actions | Lotse gateway ready" in out.getvalue()
+    assert "actions is ready" in out.getvalue()
+    assert a.proc is not None and a.proc.poll() is not None
+
+
+def test_a_child_that_never_becomes_ready_times_out() -> None:
+    out = io.StringIO()
+    slow = child("rasa", "import time; time.sleep(60)", timeout=1)
+    sup = Supervisor(Settings(telegram_bot_token="x"), [slow], out=out)
+    assert sup.run([[slow]], env={}) == 1
+    assert "rasa did not become ready within 1 s" in out.getvalue()
+
+
+def test_a_child_dying_later_is_reported() -> None:
+    out = io.StringIO()
+    flaky = child(
+        "gateway",
+        "import time; print('Lotse gateway ready', flush=True); time.sleep(1); raise SystemExit(4)",
+    )
+    sup = Supervisor(Settings(telegram_bot_token="x"), [flaky], out=out)
+    assert sup.run([[flaky]], env={}) == 1
+    assert "gateway exited with code 4; stopping the others" in out.getvalue()
