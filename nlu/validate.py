@@ -24,8 +24,18 @@ def responses_used_by_actions() -> set:
 
 def main() -> int:
     rasa = Path(sys.executable).parent / "rasa"
-    cmd = [str(rasa), "data", "validate", "--domain", "domain", "--data", "data/nlu",
-           "data/dialogue", "--config", "config.yml"]
+    cmd = [
+        str(rasa),
+        "data",
+        "validate",
+        "--domain",
+        "domain",
+        "--data",
+        "data/nlu",
+        "data/dialogue",
+        "--config",
+        "config.yml",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     output = proc.stdout + proc.stderr
     allowed = responses_used_by_actions()
