@@ -10,6 +10,8 @@ RASA_PY   := $(RASA_VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
+# nlu/ components import lotse.text (standard library only) from the project root
+export PYTHONPATH := $(CURDIR)
 # Training inputs: the model is rebuilt only when their content changes.
 TRAIN_INPUTS = config.yml $(shell find domain data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort)
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)

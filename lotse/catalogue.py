@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lotse import LANGUAGES
-from lotse.models import TOPICS, Offer, utcnow
+from lotse.models import TOPICS, Offer, PlaceAlias, utcnow
 from lotse.settings import PROJECT_ROOT
 
 DEMO_CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "demo_offers.csv"
+DEMO_PLACES = PROJECT_ROOT / "data" / "catalogue" / "places.csv"
 COLUMNS = (
     "external_id",
     "topic",
@@ -92,6 +92,25 @@ def load_csv(session: Session, path: Path) -> LoadResult:
     return LoadResult(created=created, updated=updated)
 
 
+def load_place_aliases(session: Session, path: Path) -> int:
+    """Upsert `place,aliases` rows (aliases separated by `|`); returns how many were added."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    wanted: set[tuple[str, str]] = set()
+    for line, row in enumerate(rows, start=2):
+        place = (row.get("place") or "").strip()
+        if not place:
+            raise CatalogueError(f"{path}:{line}: place: must not be empty")
+        for alias in (row.get("aliases") or "").split("|"):
+            if alias.strip():
+                wanted.add((place, alias.strip()))
+    existing = {(a.place, a.alias) for a in session.scalars(select(PlaceAlias))}
+    added = sorted(wanted - existing)
+    session.add_all(PlaceAlias(place=place, alias=alias) for place, alias in added)
+    session.flush()
+    return len(added)
+
+
 def is_empty(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(Offer)) == 0
 
@@ -100,15 +119,7 @@ def load_demo_if_empty(session: Session) -> LoadResult | None:
     """`make run` fills an empty database with the demo catalogue, and leaves real data alone."""
     if not is_empty(session):
         return None
-    return load_csv(session, DEMO_CATALOGUE)
+    result = load_csv(session, DEMO_CATALOGUE)
+    load_place_aliases(session, DEMO_PLACES)
+    return result
 
-
-__all__ = [
-    "DEMO_CATALOGUE",
-    "LANGUAGES",
-    "CatalogueError",
-    "LoadResult",
-    "load_csv",
-    "load_demo_if_empty",
-    "read_csv",
-]

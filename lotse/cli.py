@@ -53,6 +53,8 @@ def cmd_catalogue_load(args: argparse.Namespace) -> int:
     try:
         with session_scope(settings.database_url) as session:
             result = catalogue.load_csv(session, path)
+            if not args.path:
+                catalogue.load_place_aliases(session, catalogue.DEMO_PLACES)
     except catalogue.CatalogueError as exc:
         print(f"error: {exc}\nnothing was changed", file=sys.stderr)
         return 2

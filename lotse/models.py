@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Index, String, Text
+from sqlalchemy import JSON, DateTime, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lotse.db import Base
@@ -43,6 +43,17 @@ class Offer(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PlaceAlias(Base):
+    """Another way people write a place: other scripts (Лёррах, لوراخ), short forms (Weil a. Rh.)."""
+
+    __tablename__ = "place_aliases"
+    __table_args__ = (UniqueConstraint("place", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place: Mapped[str] = mapped_column(String(120), index=True)
+    alias: Mapped[str] = mapped_column(String(120))
+
+
 class ButtonPayload(Base):
     """Maps a short token (Telegram's callback_data) to the full payload it stands for.
 
@@ -66,4 +77,6 @@ class ConversationSettings(Base):
 
     conversation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    reply_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """The language Lotse last answered in (so the gateway's own texts use it too)."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

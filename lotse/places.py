@@ -1,37 +1,28 @@
-"""Resolve a free-text place ("ich wohne in loerrach") to a municipality in the catalogue.
+"""Resolve a free-text place ("ich wohne in loerrach", "в Леррахе") to a catalogue municipality.
 
-Matching works on folded keys (case, umlauts, accents and punctuation removed), so people can
-type as they do on a phone. The candidates are read from the catalogue itself: a place added to
-the database is understood at once, without retraining the NLU model.
+Matching works on folded keys (lotse.text.fold: case, diacritics, keyboard variants, punctuation),
+over the catalogue's municipality names and their aliases in other scripts. The last word of a
+name may carry a short inflection ending (Леррах-е, Берліні), as Ukrainian and Russian require.
+Candidates are read from the database, so a place added there is understood at once, without
+retraining the NLU model.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lotse.models import Offer
+from lotse.models import Offer, PlaceAlias
+from lotse.text import fold
 
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_UMLAUT_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
-
-
-def fold(text: str) -> str:
-    """A matching key: lower case, no accents, umlaut digraphs collapsed, single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold().replace("ß", "ss")
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    for digraph, letter in _UMLAUT_DIGRAPHS:
-        text = text.replace(digraph, letter)
-    return " ".join(_NON_WORD.sub(" ", text).split())
+MAX_ENDING = 2  # letters an inflected last word may add (Леррах → Леррахе, Берлін → Берліні)
+MIN_STEM = 6  # ... and only to words at least this long (never "Mitte" → "Mitten")
 
 
 def _keys(name: str) -> set[str]:
-    """Keys under which a catalogue name is found: the full name, and without a bracketed part."""
+    """Keys under which a name is found: as written, and without a bracketed part."""
     keys = {fold(name)}
     bare = re.sub(r"\s*\(.*?\)", "", name).strip()
     if bare and bare != name:
@@ -39,18 +30,43 @@ def _keys(name: str) -> set[str]:
     return {k for k in keys if k}
 
 
+def _matches(key: str, words: list[str]) -> bool:
+    parts = key.split()
+    n = len(parts)
+    for i in range(len(words) - n + 1):
+        if words[i : i + n - 1] != parts[:-1]:
+            continue
+        last, word = parts[-1], words[i + n - 1]
+        if word == last:
+            return True
+        extra = len(word) - len(last)
+        if len(last) >= MIN_STEM and 0 < extra <= MAX_ENDING and word.startswith(last):
+            return True
+    return False
+
+
 def known_places(session: Session) -> list[str]:
     return list(session.scalars(select(Offer.municipality).distinct().order_by(Offer.municipality)))
 
 
+def place_names(session: Session) -> dict[str, set[str]]:
+    """Every catalogue municipality with the names it is known by."""
+    names: dict[str, set[str]] = {place: {place} for place in known_places(session)}
+    for alias in session.scalars(select(PlaceAlias)):
+        if alias.place in names:
+            names[alias.place].add(alias.alias)
+    return names
+
+
 def resolve_place(session: Session, text: str) -> list[str]:
     """Municipalities named in `text`, best first (longest match); empty if none is known."""
-    haystack = f" {fold(text)} "
-    if not haystack.strip():
+    words = fold(text).split()
+    if not words:
         return []
     found: dict[str, int] = {}
-    for place in known_places(session):
-        for key in _keys(place):
-            if f" {key} " in haystack:
-                found[place] = max(found.get(place, 0), len(key))
+    for place, names in place_names(session).items():
+        for name in names:
+            for key in _keys(name):
+                if _matches(key, words):
+                    found[place] = max(found.get(place, 0), len(key))
     return sorted(found, key=lambda p: (-found[p], p))

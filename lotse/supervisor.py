@@ -285,6 +285,7 @@ def child_env(settings: Settings) -> dict[str, str]:
         LOTSE_VAR_DIR=str(settings.var_dir),
         # Rasa 3.6 otherwise tries to reach its telemetry service on every start.
         RASA_TELEMETRY_ENABLED="false",
+        PYTHONPATH=os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p),
         TF_CPP_MIN_LOG_LEVEL="2",
     )
     return env

@@ -28,7 +28,7 @@ def count(url: str) -> int:
 
 def test_migrations_are_idempotent(empty_db: str) -> None:
     migrate.upgrade(empty_db)
-    assert migrate.current(empty_db) == "0001"
+    assert migrate.current(empty_db) == "0002"
 
 
 def test_demo_load_is_idempotent(empty_db: str) -> None:

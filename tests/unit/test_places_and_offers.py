@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from lotse.offers import find_offers
-from lotse.places import fold, resolve_place
+from lotse.places import resolve_place
+from lotse.text import fold
 
 
 @pytest.mark.parametrize(
@@ -59,3 +60,37 @@ def test_every_topic_is_covered_in_every_demo_place(session) -> None:
     for place in known_places(session):
         for topic in TOPICS:
             assert find_offers(session, topic, place), (topic, place)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("шукаю квартиру в Лёррах", "Lörrach"),
+        ("ищу работу в Леррахе", "Lörrach"),  # inflected
+        ("أبحث عن شقة في لوراخ", "Lörrach"),
+        ("ابحث عن شقه فى لوراخ", "Lörrach"),  # hamza and yeh variants
+        ("دنبال خانه در نويكلن هستم", "Neukölln"),  # Arabic keyboard in Persian
+        ("Weil a. Rh.", "Weil am Rhein"),
+        ("ich wohne in Kreuzberg", "Friedrichshain-Kreuzberg"),
+        ("Şpandau da oturuyorum", "Spandau"),
+    ],
+)
+def test_places_in_other_scripts_and_short_forms(session, text: str, expected: str) -> None:
+    assert resolve_place(session, text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["mitten in der Nacht", "ich brauche Hilfe, weil ich krank bin"])
+def test_common_words_are_not_places(session, text: str) -> None:
+    assert resolve_place(session, text) == []
+
+
+def test_a_place_added_to_the_database_is_found_at_once(session) -> None:
+    from lotse.models import Offer, PlaceAlias
+
+    session.add(Offer(external_id="new-1", topic="work", municipality="Kandern", name="Jobcenter",
+                      address="", phone="", opening_hours="", languages=["de"]))
+    session.add(PlaceAlias(place="Kandern", alias="Кандерн"))
+    session.flush()
+    assert resolve_place(session, "Arbeit in kandern") == ["Kandern"]
+    assert resolve_place(session, "робота в Кандерні") == ["Kandern"]
+    session.rollback()

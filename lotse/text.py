@@ -1,0 +1,96 @@
+"""Text normalisation shared by the NLU pipeline (nlu/), place matching and the safety net.
+
+People type the same word many ways: with or without diacritics (é/e, ö/o, ş/s), Arabic or Persian
+keyboard letters (ي/ی, ك/ک, ة/ه, أ/ا), tatweel, zero-width non-joiners, Ukrainian apostrophes in four
+shapes or none, Arabic-Indic digits. `normalize` maps all of them to one form, keeps the length
+relation to the original (`normalize_with_offsets`) so entity annotations can follow, and never
+merges or splits whitespace-separated words. Standard library only: it also runs in .venv-rasa.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import List, Tuple
+
+# Letter variants → one form (Persian letters as the common form for ي/ى/ك).
+_LETTERS = str.maketrans(
+    {
+        "ي": "ی",  # Arabic yeh
+        "ى": "ی",  # alef maksura
+        "ك": "ک",  # Arabic kaf
+        "ة": "ه",  # taa marbuta
+        "ۀ": "ه",  # heh with yeh above (Persian ezafe)
+        "ı": "i",  # Turkish dotless i
+        "ß": "ss",
+        "ё": "е",
+        "Ё": "е",
+    }
+)
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_DROP = {
+    "\u0640",  # tatweel
+    "\u200b", "\u200c", "\u200d", "\ufeff",  # zero-width space, ZWNJ, ZWJ, BOM
+    "\u200e", "\u200f", "\u061c",  # directional marks
+    *(chr(c) for c in range(0x202A, 0x202F)),  # embeddings and overrides
+    *(chr(c) for c in range(0x2066, 0x206A)),  # isolates
+}
+_APOSTROPHES = set("'’`ʼ‘")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def _char(c: str) -> str:
+    if c in _DROP:
+        return ""
+    if unicodedata.category(c) == "Cc" and c not in "\t\n\r":
+        return " "  # control characters become a space (never glue two words together)
+    out = unicodedata.normalize("NFKC", c)
+    out = "".join(ch for ch in unicodedata.normalize("NFD", out) if not unicodedata.combining(ch))
+    return out.translate(_LETTERS).translate(_DIGITS).casefold()
+
+
+def normalize_with_offsets(text: str) -> Tuple[str, List[int]]:
+    """The normalised text and, for each of its characters, the index it came from."""
+    out: List[str] = []
+    origin: List[int] = []
+    for i, c in enumerate(text):
+        if (
+            c in _APOSTROPHES
+            and 0 < i < len(text) - 1
+            and _CYRILLIC.match(text[i - 1])
+            and _CYRILLIC.match(text[i + 1])
+        ):
+            continue  # м'ясо, мʼясо, м’ясо and мясо are one word
+        for ch in _char(c):
+            out.append(ch)
+            origin.append(i)
+    return "".join(out), origin
+
+
+def normalize(text: str) -> str:
+    return normalize_with_offsets(text)[0]
+
+
+def remap_span(origin: List[int], start: int, end: int) -> Tuple[int, int]:
+    """Map an [start, end) span of the original text onto the normalised text."""
+    new_start = next((j for j, i in enumerate(origin) if i >= start), len(origin))
+    new_end = new_start
+    for j in range(new_start, len(origin)):
+        if origin[j] < end:
+            new_end = j + 1
+        else:
+            break
+    return new_start, new_end
+
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_UMLAUT_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def fold(text: str) -> str:
+    """A matching key: normalised, umlaut digraphs collapsed (Loerrach = Lörrach), punctuation
+    removed, single spaces."""
+    key = normalize(text)
+    for digraph, letter in _UMLAUT_DIGRAPHS:
+        key = key.replace(digraph, letter)
+    return " ".join(_NON_WORD.sub(" ", key).split())
