@@ -12,11 +12,13 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning
 # nlu/ components import lotse.text (standard library only) from the project root
 export PYTHONPATH := $(CURDIR)
-# Training inputs: the model is rebuilt only when their content changes.
-TRAIN_INPUTS = config.yml $(shell find domain data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort)
+# Training inputs: the model is rebuilt only when their content changes (including the code of
+# our own NLU components).
+TRAIN_INPUTS = config.yml $(shell find domain data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort) \
+	nlu/language_id.py nlu/normalizer.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
-.PHONY: help install train run test test-unit test-e2e validate lint clean nlu-eval nlu-cross-validate rasa-lock
+.PHONY: help install train run test test-unit test-e2e validate lint clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
 
 help:
 	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
@@ -87,6 +89,17 @@ clean:
 # Held-out NLU evaluation (tests/nlu/holdout_<lang>.yml) against the trained model; fails below
 # the thresholds. Cross-validation is on demand only: `make nlu-cross-validate`.
 nlu-eval: train
+	$(RASA_PY) nlu/evaluate.py
+
+# The full report: strict validation, 5-fold cross-validation (5× the training time), held-out.
+nlu-report: validate nlu-cross-validate nlu-eval
+
+# Train the stock pipeline (nlu/configs/stock.yml) beside the real one and evaluate both.
+nlu-compare: train
+	$(RASA) train nlu --config nlu/configs/stock.yml --nlu data/nlu --out var/compare \
+	  --fixed-model-name stock --quiet
+	$(RASA_PY) nlu/evaluate.py --model var/compare/stock.tar.gz --report var/nlu-report-stock.json \
+	  --min-f1 0 --min-emergency 0
 	$(RASA_PY) nlu/evaluate.py
 
 nlu-cross-validate: $(RASA_VENV)/.installed domain/responses.generated.yml

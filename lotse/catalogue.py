@@ -122,4 +122,3 @@ def load_demo_if_empty(session: Session) -> LoadResult | None:
     result = load_csv(session, DEMO_CATALOGUE)
     load_place_aliases(session, DEMO_PLACES)
     return result
-

@@ -44,7 +44,7 @@ class Offer(Base):
 
 
 class PlaceAlias(Base):
-    """Another way people write a place: other scripts (Лёррах, لوراخ), short forms (Weil a. Rh.)."""
+    """Another way people write a place: other scripts (Лёррах, لوراخ), short forms (Weil a. Rh)."""
 
     __tablename__ = "place_aliases"
     __table_args__ = (UniqueConstraint("place", "alias"),)

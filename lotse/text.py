@@ -1,17 +1,17 @@
 """Text normalisation shared by the NLU pipeline (nlu/), place matching and the safety net.
 
-People type the same word many ways: with or without diacritics (é/e, ö/o, ş/s), Arabic or Persian
-keyboard letters (ي/ی, ك/ک, ة/ه, أ/ا), tatweel, zero-width non-joiners, Ukrainian apostrophes in four
-shapes or none, Arabic-Indic digits. `normalize` maps all of them to one form, keeps the length
-relation to the original (`normalize_with_offsets`) so entity annotations can follow, and never
-merges or splits whitespace-separated words. Standard library only: it also runs in .venv-rasa.
+People type the same word many ways: with or without diacritics (é/e, ö/o, ş/s), Arabic or
+Persian keyboard letters (ي/ی, ك/ک, ة/ه, أ/ا), tatweel, zero-width non-joiners, Ukrainian
+apostrophes in four shapes or none, Arabic-Indic digits. `normalize` maps all of them to one
+form, keeps the relation to the original positions (`normalize_with_offsets`) so entity
+annotations can follow, and never merges or splits whitespace-separated words.
+Standard library only: it also runs in .venv-rasa.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, Tuple
 
 # Letter variants → one form (Persian letters as the common form for ي/ى/ك).
 _LETTERS = str.maketrans(
@@ -30,8 +30,13 @@ _LETTERS = str.maketrans(
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _DROP = {
     "\u0640",  # tatweel
-    "\u200b", "\u200c", "\u200d", "\ufeff",  # zero-width space, ZWNJ, ZWJ, BOM
-    "\u200e", "\u200f", "\u061c",  # directional marks
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\ufeff",  # zero-width space, ZWNJ, ZWJ, BOM
+    "\u200e",
+    "\u200f",
+    "\u061c",  # directional marks
     *(chr(c) for c in range(0x202A, 0x202F)),  # embeddings and overrides
     *(chr(c) for c in range(0x2066, 0x206A)),  # isolates
 }
@@ -49,10 +54,10 @@ def _char(c: str) -> str:
     return out.translate(_LETTERS).translate(_DIGITS).casefold()
 
 
-def normalize_with_offsets(text: str) -> Tuple[str, List[int]]:
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """The normalised text and, for each of its characters, the index it came from."""
-    out: List[str] = []
-    origin: List[int] = []
+    out: list[str] = []
+    origin: list[int] = []
     for i, c in enumerate(text):
         if (
             c in _APOSTROPHES
@@ -71,7 +76,7 @@ def normalize(text: str) -> str:
     return normalize_with_offsets(text)[0]
 
 
-def remap_span(origin: List[int], start: int, end: int) -> Tuple[int, int]:
+def remap_span(origin: list[int], start: int, end: int) -> tuple[int, int]:
     """Map an [start, end) span of the original text onto the normalised text."""
     new_start = next((j for j, i in enumerate(origin) if i >= start), len(origin))
     new_end = new_start
@@ -94,3 +99,15 @@ def fold(text: str) -> str:
     for digraph, letter in _UMLAUT_DIGRAPHS:
         key = key.replace(digraph, letter)
     return " ".join(_NON_WORD.sub(" ", key).split())
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+FSI, PDI = "\u2068", "\u2069"  # first-strong isolate, pop directional isolate
+
+
+def isolate(value: str, language: str) -> str:
+    """Wrap a value inserted into a right-to-left reply in a directional isolate, so a Latin name,
+    a phone number or an opening time keeps its own order inside Arabic or Persian text."""
+    if language in RTL_LANGUAGES and value:
+        return f"{FSI}{value}{PDI}"
+    return value

@@ -56,9 +56,7 @@ def token_pattern(name: str) -> List[Dict[str, Any]]:
     return pattern
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class PlaceGazetteer(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -75,8 +73,13 @@ class PlaceGazetteer(GraphComponent):
             self.matcher.add(place, patterns)
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PlaceGazetteer":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PlaceGazetteer":
         path = Path(config.get("places_file") or "data/catalogue/places.csv")
         return cls(read_places(path) if path.exists() else {})
 
@@ -98,8 +101,11 @@ class PlaceGazetteer(GraphComponent):
 
     @staticmethod
     def _overlaps(span: Tuple[int, int, str], entities: Iterable[Dict[str, Any]]) -> bool:
-        return any(span[0] < e["end"] and e["start"] < span[1] for e in entities
-                   if e.get("entity") == ENTITY)
+        return any(
+            span[0] < e["end"] and e["start"] < span[1]
+            for e in entities
+            if e.get("entity") == ENTITY
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -107,8 +113,15 @@ class PlaceGazetteer(GraphComponent):
             for span in self.find(message.get(TEXT) or ""):
                 if self._overlaps(span, entities):
                     continue
-                entities.append({"entity": ENTITY, "start": span[0], "end": span[1],
-                                 "value": span[2], "confidence_entity": 1.0,
-                                 "extractor": self.__class__.__name__})
+                entities.append(
+                    {
+                        "entity": ENTITY,
+                        "start": span[0],
+                        "end": span[1],
+                        "value": span[2],
+                        "confidence_entity": 1.0,
+                        "extractor": self.__class__.__name__,
+                    }
+                )
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

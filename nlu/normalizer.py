@@ -21,9 +21,7 @@ from lotse.text import normalize_with_offsets, remap_span
 ORIGINAL = "text_original"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class TextNormalizer(GraphComponent):
     @classmethod
     def create(

@@ -87,8 +87,18 @@ def test_common_words_are_not_places(session, text: str) -> None:
 def test_a_place_added_to_the_database_is_found_at_once(session) -> None:
     from lotse.models import Offer, PlaceAlias
 
-    session.add(Offer(external_id="new-1", topic="work", municipality="Kandern", name="Jobcenter",
-                      address="", phone="", opening_hours="", languages=["de"]))
+    session.add(
+        Offer(
+            external_id="new-1",
+            topic="work",
+            municipality="Kandern",
+            name="Jobcenter",
+            address="",
+            phone="",
+            opening_hours="",
+            languages=["de"],
+        )
+    )
     session.add(PlaceAlias(place="Kandern", alias="Кандерн"))
     session.flush()
     assert resolve_place(session, "Arbeit in kandern") == ["Kandern"]
