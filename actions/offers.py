@@ -14,6 +14,7 @@ from lotse import LANGUAGE_NAMES
 from lotse.models import TOPICS, Offer
 from lotse.offers import find_offers
 from lotse.places import resolve_place
+from lotse.text import isolate
 
 MAX_CARDS = 3
 MAX_ECHO = 60  # characters of an unknown place name repeated back to the user
@@ -46,7 +47,7 @@ class LotseFormValidation(FormValidationAction):
             return {"location": matches[0]}
         if latest_intent(tracker) in INTENT_TOPICS and await is_topic_switch(text):
             return {"location": None}  # a new question, not a place: the form asks again
-        shown = text.strip()[:MAX_ECHO] or "?"
+        shown = isolate(text.strip()[:MAX_ECHO] or "?", tracker_language(tracker))
         dispatcher.utter_message(response="utter_place_unknown", place=shown)
         return {"location": None}
 
@@ -56,16 +57,17 @@ class ValidateOfferForm(LotseFormValidation):
         return "validate_offer_form"
 
 
-def card_values(offer: Offer) -> dict[str, str]:
-    """Template values of `utter_offer_card`."""
+def card_values(offer: Offer, language: str) -> dict[str, str]:
+    """Template values of `utter_offer_card`, isolated for right-to-left replies."""
     languages = ", ".join(LANGUAGE_NAMES.get(code, code) for code in offer.languages or [])
-    return {
+    values = {
         "name": offer.name,
         "address": offer.address or "–",
         "phone": offer.phone or "–",
         "hours": offer.opening_hours or "–",
         "languages": languages or "–",
     }
+    return {key: isolate(value, language) for key, value in values.items()}
 
 
 class ActionFindOffers(Action):
@@ -88,13 +90,18 @@ class ActionFindOffers(Action):
         language = tracker_language(tracker)
         offers = await in_session(
             lambda session: [
-                card_values(o) for o in find_offers(session, topic, location, language)[:MAX_CARDS]
+                card_values(o, language)
+                for o in find_offers(session, topic, location, language)[:MAX_CARDS]
             ]
         )
         if not offers:
-            dispatcher.utter_message(response="utter_no_offers", location=location)
+            dispatcher.utter_message(
+                response="utter_no_offers", location=isolate(location, language)
+            )
             return []
-        dispatcher.utter_message(response="utter_offers_found", location=location)
+        dispatcher.utter_message(
+            response="utter_offers_found", location=isolate(location, language)
+        )
         for values in offers:
             dispatcher.utter_message(response="utter_offer_card", **values)
         return []

@@ -10,7 +10,8 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import in_session, message_metadata
-from lotse.conversations import reply_language
+from lotse import LANGUAGES
+from lotse.conversations import GATEWAY_PAYLOAD_KEY, reply_language
 from lotse.places import resolve_place
 
 INTENT_TOPICS = {
@@ -21,6 +22,13 @@ INTENT_TOPICS = {
     "ask_authorities": "authorities",
     "ask_health": "health",
 }
+
+
+def message_language(tracker: Tracker) -> str | None:
+    """The latest message's language, if nlu/language_id.py could tell it reliably."""
+    detected = (tracker.latest_message or {}).get("language") or {}
+    code = detected.get("code")
+    return code if detected.get("reliable") and code in LANGUAGES else None
 
 
 def asking_for_location(tracker: Tracker) -> bool:
@@ -45,15 +53,26 @@ async def is_topic_switch(text: str) -> bool:
 class ValidateSlotMappings(ValidationAction):
     """Sets `language` by the reply-language rule and `topic` from the intent."""
 
+    async def extract_detected_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        code = message_language(tracker)
+        return {"detected_language": code} if code else {}
+
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        """Also tells the gateway the reply language, for the texts it sends itself."""
         metadata = message_metadata(tracker)
-        if not metadata:  # e.g. a message injected through the HTTP API: keep what we have
-            return {}
+        if not metadata:  # e.g. a message injected through Rasa's HTTP API: no gateway facts
+            code = message_language(tracker)
+            return {"language": code} if code and code != tracker.get_slot("language") else {}
         language = reply_language(
-            metadata.get("chosen_language"), None, metadata.get("language_code")
+            metadata.get("chosen_language"),
+            message_language(tracker) or tracker.get_slot("detected_language"),
+            metadata.get("language_code"),
         )
+        dispatcher.utter_message(json_message={GATEWAY_PAYLOAD_KEY: {"language": language}})
         if language == tracker.get_slot("language"):
             return {}
         return {"language": language}

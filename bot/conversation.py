@@ -13,8 +13,15 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import Texts, load_texts
 from lotse import LANGUAGE_NAMES, LANGUAGES
 from lotse.buttons import issue_token, redeem_token
-from lotse.conversations import choose_language, chosen_language, reply_language
+from lotse.conversations import (
+    GATEWAY_PAYLOAD_KEY,
+    choose_language,
+    known_languages,
+    remember_reply_language,
+    reply_language,
+)
 from lotse.db import session_scope
+from lotse.safety import find_phrase, load_phrases
 
 log = logging.getLogger(__name__)
 
@@ -69,21 +76,35 @@ class Gateway:
     def __init__(self, rasa: RasaClient, texts: Texts | None = None) -> None:
         self.rasa = rasa
         self.texts = texts or load_texts()
+        self.emergency_phrases = load_phrases()
 
     # -- language -------------------------------------------------------------------------
-    async def _chosen_language(self, chat: Chat) -> str | None:
-        def read() -> str | None:
+    async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:
+        """(explicit choice, language Lotse last answered in)."""
+
+        def read() -> tuple[str | None, str | None]:
             with session_scope() as session:
-                return chosen_language(session, chat.conversation_id)
+                return known_languages(session, chat.conversation_id)
 
         try:
             return await asyncio.to_thread(read)
         except Exception:  # the database being down must not silence the gateway
-            log.exception("could not read the language choice")
-            return None
+            log.exception("could not read the conversation's languages")
+            return None, None
 
     async def language_for(self, chat: Chat) -> str:
-        return reply_language(await self._chosen_language(chat), None, chat.language_code)
+        chosen, last_reply = await self._languages(chat)
+        return reply_language(chosen, last_reply, chat.language_code)
+
+    async def _remember(self, chat: Chat, language: str) -> None:
+        def store() -> None:
+            with session_scope() as session:
+                remember_reply_language(session, chat.conversation_id, language)
+
+        try:
+            await asyncio.to_thread(store)
+        except Exception:
+            log.exception("could not store the reply language")
 
     async def text_reply(self, chat: Chat, key: str) -> Reply:
         return Reply(self.texts.get(await self.language_for(chat), key))
@@ -140,21 +161,35 @@ class Gateway:
 
     # -- Rasa -----------------------------------------------------------------------------
     async def _ask_rasa(self, chat: Chat, message: str) -> list[Reply]:
-        metadata = {
-            "chosen_language": await self._chosen_language(chat),
-            "language_code": chat.language_code,
-        }
+        chosen, last_reply = await self._languages(chat)
+        metadata = {"chosen_language": chosen, "language_code": chat.language_code}
         try:
             messages = await self.rasa.send(chat.conversation_id, message, metadata)
         except RasaUnavailable:
-            return [await self.text_reply(chat, "unavailable")]
+            return [await self._fallback(chat, message)]
         replies: list[Reply] = []
+        language = None
         for msg in messages:
+            custom = msg.get("custom")
+            if isinstance(custom, dict) and GATEWAY_PAYLOAD_KEY in custom:
+                language = (custom[GATEWAY_PAYLOAD_KEY] or {}).get("language")
+                continue
             replies.extend(await self._render(chat, msg))
+        if language and language != last_reply:
+            await self._remember(chat, language)
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
-            return [await self.text_reply(chat, "unavailable")]
+            return [await self._fallback(chat, message)]
         return replies
+
+    async def _fallback(self, chat: Chat, message: str) -> Reply:
+        """Rasa could not answer. An emergency still gets the emergency numbers at once."""
+        language = await self.language_for(chat)
+        if find_phrase(message, self.emergency_phrases):
+            log.warning("emergency answered by the gateway itself for %s", chat.conversation_id)
+            text = self.texts.emergency.get(language) or self.texts.emergency["de"]
+            return Reply(text)
+        return Reply(self.texts.get(language, "unavailable"))
 
     async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
         text = str(msg.get("text") or "").strip()

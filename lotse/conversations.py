@@ -7,10 +7,31 @@ from sqlalchemy.orm import Session
 from lotse import LANGUAGES
 from lotse.models import ConversationSettings, utcnow
 
+GATEWAY_PAYLOAD_KEY = "lotse"
+"""Custom payloads under this key carry facts for the gateway (the reply language), not text."""
+
 
 def chosen_language(session: Session, conversation_id: str) -> str | None:
     settings = session.get(ConversationSettings, conversation_id)
     return settings.language if settings else None
+
+
+def known_languages(session: Session, conversation_id: str) -> tuple[str | None, str | None]:
+    """(explicit choice, language Lotse last answered in) for a conversation."""
+    settings = session.get(ConversationSettings, conversation_id)
+    return (settings.language, settings.reply_language) if settings else (None, None)
+
+
+def remember_reply_language(session: Session, conversation_id: str, language: str) -> None:
+    """The language Lotse answered in last, so texts the gateway sends itself match it."""
+    if language not in LANGUAGES:
+        return
+    settings = session.get(ConversationSettings, conversation_id)
+    if settings is None:
+        session.add(ConversationSettings(conversation_id=conversation_id, reply_language=language))
+    elif settings.reply_language != language:
+        settings.reply_language = language
+        settings.updated_at = utcnow()
 
 
 def choose_language(session: Session, conversation_id: str, language: str) -> None:

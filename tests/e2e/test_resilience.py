@@ -42,6 +42,10 @@ async def test_gateway_keeps_running_when_rasa_is_unreachable(fake_api, new_user
             reply = await user.wait_for_reply(timeout=30)
             assert reply["text"].startswith("Désolé"), reply["text"]
             assert gateway.poll() is None
+        # an emergency still gets the emergency numbers, from the gateway itself
+        await user.send("au secours mon mari me frappe")
+        reply = await user.wait_for_reply(timeout=30)
+        assert "112" in reply["text"] and "116 016" in reply["text"]
     finally:
         stop(gateway)
     assert fake_api.token not in log.read_text(), "the bot token must never be logged"

@@ -15,6 +15,7 @@ from actions.slots import ValidateSlotMappings
 DOMAIN: dict[str, Any] = {
     "slots": {
         "language": {"type": "categorical", "mappings": [{"type": "custom"}]},
+        "detected_language": {"type": "categorical", "mappings": [{"type": "custom"}]},
         "topic": {"type": "categorical", "mappings": [{"type": "custom"}]},
         "location": {"type": "text", "mappings": []},
     },
@@ -32,7 +33,13 @@ def tracker(
     return Tracker.from_dict(
         {
             "sender_id": "tg:42",
-            "slots": {"language": "de", "topic": None, "location": None, **(slots or {})},
+            "slots": {
+                "language": "de",
+                "detected_language": None,
+                "topic": None,
+                "location": None,
+                **(slots or {}),
+            },
             "latest_message": {
                 "text": text,
                 "intent": {"name": intent, "confidence": 0.9},
@@ -129,20 +136,60 @@ async def test_form_rejects_unknown_places_and_says_which(db) -> None:
     assert dispatcher.messages[0]["place"] == "Hamburg"
 
 
+def detection(code: str, reliable: bool = True) -> dict:
+    return {"code": code, "confidence": 0.9, "reliable": reliable, "words": 5}
+
+
+def language_events(events: list) -> list:
+    chosen = [e for e in events if e.get("name") in ("language", "detected_language")]
+    return sorted(chosen, key=lambda e: e["name"])
+
+
 @pytest.mark.parametrize(
-    ("metadata", "slot", "expected"),
+    ("metadata", "detected", "slots", "expected"),
     [
-        ({"chosen_language": "uk", "language_code": "de"}, "de", [SlotSet("language", "uk")]),
-        ({"chosen_language": None, "language_code": "en"}, "de", [SlotSet("language", "en")]),
-        ({"chosen_language": None, "language_code": "en"}, "en", []),
-        ({"chosen_language": None, "language_code": "zz"}, "en", [SlotSet("language", "de")]),
-        ({}, "fr", []),
+        # explicit choice beats everything
+        (
+            {"chosen_language": "uk", "language_code": "de"},
+            detection("ar"),
+            {},
+            [SlotSet("detected_language", "ar"), SlotSet("language", "uk")],
+        ),
+        # the message's language beats the app language
+        (
+            {"chosen_language": None, "language_code": "de"},
+            detection("ar"),
+            {},
+            [SlotSet("detected_language", "ar"), SlotSet("language", "ar")],
+        ),
+        # an unreliable detection ("ok") keeps the last reliable one
+        (
+            {"chosen_language": None, "language_code": "de"},
+            detection("en", reliable=False),
+            {"language": "uk", "detected_language": "uk"},
+            [],
+        ),
+        # nothing detected yet: the app language, then German
+        ({"chosen_language": None, "language_code": "en"}, None, {}, [SlotSet("language", "en")]),
+        (
+            {"chosen_language": None, "language_code": "zz"},
+            None,
+            {"language": "en"},
+            [SlotSet("language", "de")],
+        ),
+        # no gateway metadata (Rasa's HTTP API): only a reliable detection changes anything
+        ({}, None, {"language": "fr"}, []),
     ],
 )
-async def test_language_slot_follows_the_rule(db, metadata, slot, expected) -> None:
-    t = tracker({"language": slot}, metadata=metadata, intent="greet")
-    _, events = await run(ValidateSlotMappings(), t)
-    assert events == expected
+async def test_language_slot_follows_the_rule(db, metadata, detected, slots, expected) -> None:
+    t = tracker({"language": "de", **slots}, metadata=metadata, intent="greet")
+    if detected:
+        t.latest_message["language"] = detected
+    dispatcher, events = await run(ValidateSlotMappings(), t)
+    assert language_events(events) == expected
+    if metadata:  # the gateway learns the reply language of every turn
+        (payload,) = [m["custom"] for m in dispatcher.messages if m.get("custom")]
+        assert payload["lotse"]["language"] in ("uk", "ar", "en", "de")
 
 
 def asking_for_place(text: str, intent: str) -> Tracker:
@@ -176,3 +223,22 @@ async def test_a_new_question_while_asked_for_the_place_changes_the_topic(db) ->
     )
     assert result == {"location": None}
     assert dispatcher.messages == []  # no "I don't know the place 'eigentlich suche ...'"
+
+
+async def test_cards_in_arabic_isolate_latin_values(db) -> None:
+    """Right-to-left replies keep phone numbers, times and Latin names in their own order."""
+    dispatcher, _ = await run(
+        ActionFindOffers(),
+        tracker({"topic": "housing", "location": "Neukölln", "language": "ar"}),
+    )
+    intro, card = dispatcher.messages[0], dispatcher.messages[1]
+    assert intro["location"] == "\u2068Neukölln\u2069"
+    assert card["phone"].startswith("\u2068+49 30") and card["phone"].endswith("\u2069")
+    assert "العربية" in card["languages"]  # Arabic-speaking offers come first
+
+
+async def test_cards_in_german_are_not_isolated(db) -> None:
+    dispatcher, _ = await run(
+        ActionFindOffers(), tracker({"topic": "housing", "location": "Neukölln"})
+    )
+    assert "\u2068" not in dispatcher.messages[1]["phone"]
