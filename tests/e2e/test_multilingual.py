@@ -128,3 +128,34 @@ async def test_out_of_scope_explains_what_lotse_does(lotse, new_user) -> None:
     reply = await user.wait_for_reply(timeout=30)
     assert reply["text"] == said("en", "utter_out_of_scope")
     assert reply["reply_markup"]["inline_keyboard"]  # with the topics to choose from
+
+
+async def test_the_parse_result_exposes_language_and_normalisation(lotse) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        response = await http.post(
+            f"{lotse.rasa_url}/model/parse",
+            json={"text": "мʼясо? Шукаю житло в Лёррах, будь ласка"},
+        )
+    parsed = response.json()
+    assert parsed["language"]["code"] == "uk" and parsed["language"]["reliable"]
+    assert parsed["text"] == "мясо? шукаю житло в леррах, будь ласка"  # normalised
+    assert parsed["text_original"].startswith("мʼясо?")
+    places = [e["value"] for e in parsed["entities"] if e["entity"] == "location"]
+    assert "Lörrach" in places or "леррах" in places
+
+
+async def test_low_confidence_asks_back_with_topics_in_the_users_language(lotse) -> None:
+    import httpx
+
+    body = {
+        "sender": "e2e-fallback",
+        "message": "/nlu_fallback",
+        "metadata": {"chosen_language": "tr", "language_code": "de"},
+    }
+    async with httpx.AsyncClient(timeout=30) as http:
+        response = await http.post(f"{lotse.rasa_url}/webhooks/rest/webhook", json=body)
+    texts = [m for m in response.json() if m.get("text")]
+    assert texts[0]["text"] == said("tr", "utter_ask_rephrase")
+    assert len(texts[0]["buttons"]) == 6
