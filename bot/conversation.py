@@ -137,16 +137,15 @@ class Gateway:
     async def on_button(self, chat: Chat, token: str) -> list[Reply]:
         """A pressed button: look up what the token stands for; never trust its data."""
 
-        def redeem() -> tuple[str, str] | None:
+        def redeem() -> str | None:
             with session_scope() as session:
                 button = redeem_token(session, chat.conversation_id, token)
-                return (button.title, button.payload) if button else None
+                return button.payload if button else None
 
-        found = await asyncio.to_thread(redeem)
-        if found is None:
+        payload = await asyncio.to_thread(redeem)
+        if payload is None:
             log.warning("refused unknown button data from %s", chat.conversation_id)
             return [await self.text_reply(chat, "button_expired")]
-        _title, payload = found
         if payload.startswith(LANGUAGE_PAYLOAD):
             return await self._set_language(chat, payload.removeprefix(LANGUAGE_PAYLOAD))
         return await self._ask_rasa(chat, payload)
@@ -163,10 +162,11 @@ class Gateway:
     async def _ask_rasa(self, chat: Chat, message: str) -> list[Reply]:
         chosen, last_reply = await self._languages(chat)
         metadata = {"chosen_language": chosen, "language_code": chat.language_code}
+        current = reply_language(chosen, last_reply, chat.language_code)
         try:
             messages = await self.rasa.send(chat.conversation_id, message, metadata)
         except RasaUnavailable:
-            return [await self._fallback(chat, message)]
+            return [self._fallback(chat, message, current)]
         replies: list[Reply] = []
         language = None
         for msg in messages:
@@ -179,12 +179,11 @@ class Gateway:
             await self._remember(chat, language)
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
-            return [await self._fallback(chat, message)]
+            return [self._fallback(chat, message, language or current)]
         return replies
 
-    async def _fallback(self, chat: Chat, message: str) -> Reply:
+    def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
         """Rasa could not answer. An emergency still gets the emergency numbers at once."""
-        language = await self.language_for(chat)
         if find_phrase(message, self.emergency_phrases):
             log.warning("emergency answered by the gateway itself for %s", chat.conversation_id)
             text = self.texts.emergency.get(language) or self.texts.emergency["de"]
