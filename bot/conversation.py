@@ -142,7 +142,11 @@ class Gateway:
                 button = redeem_token(session, chat.conversation_id, token)
                 return button.payload if button else None
 
-        payload = await asyncio.to_thread(redeem)
+        try:
+            payload = await asyncio.to_thread(redeem)
+        except Exception:  # the database is down: say so, never stay silent
+            log.exception("could not look up a button")
+            return [await self.text_reply(chat, "unavailable")]
         if payload is None:
             log.warning("refused unknown button data from %s", chat.conversation_id)
             return [await self.text_reply(chat, "button_expired")]
@@ -155,7 +159,11 @@ class Gateway:
             with session_scope() as session:
                 choose_language(session, chat.conversation_id, language)
 
-        await asyncio.to_thread(store)
+        try:
+            await asyncio.to_thread(store)
+        except Exception:
+            log.exception("could not store the language choice")
+            return [Reply(self.texts.get(language, "unavailable"))]
         return [Reply(self.texts.get(language, "language_set"))]
 
     # -- Rasa -----------------------------------------------------------------------------
@@ -215,5 +223,9 @@ class Gateway:
                     for title, payload in options
                 ]
 
-        buttons = await asyncio.to_thread(store)
+        try:
+            buttons = await asyncio.to_thread(store)
+        except Exception:  # without the database, buttons cannot be honoured: send the text
+            log.exception("could not store button payloads")
+            return []
         return [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]

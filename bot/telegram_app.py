@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.conversation import Chat, Gateway, Reply
+from bot.flood import FloodLimit, Verdict
 from bot.rasa_client import RasaClient
 from lotse import DEFAULT_LANGUAGE, LANGUAGES
 from lotse.settings import Settings
@@ -43,14 +44,18 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
-async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]):
+async def send_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
         await context.bot.send_message(
-            chat_id=update.effective_chat.id,
+            chat_id=chat_id,
             text=reply.text,
             reply_markup=markup(reply),
             disable_web_page_preview=True,
         )
+
+
+async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]):
+    await send_to(context, update.effective_chat.id, replies)
 
 
 def gateway_of(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
@@ -72,8 +77,29 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text (or a corrected, edited text). A burst of messages is answered once, at its end."""
+    chat = chat_of(update)
     text = update.effective_message.text or ""
-    await send_replies(update, context, await gateway_of(context).on_text(chat_of(update), text))
+    gateway = gateway_of(context)
+    flood: FloodLimit = context.application.bot_data["flood"]
+    verdict = flood.check(chat.conversation_id, text)
+    if verdict is Verdict.HOLD:
+        return
+    if verdict is Verdict.WARN:
+        await send_replies(update, context, [await gateway.text_reply(chat, "slow_down")])
+        context.job_queue.run_once(
+            answer_held, flood.per_seconds, data=(chat, update.effective_chat.id)
+        )
+        return
+    await send_replies(update, context, await gateway.on_text(chat, text))
+
+
+async def answer_held(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The burst is over: answer the last message held back."""
+    chat, chat_id = context.job.data
+    text = context.application.bot_data["flood"].release(chat.conversation_id)
+    if text:
+        await send_to(context, chat_id, await gateway_of(context).on_text(chat, text))
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,6 +159,9 @@ def build_application(settings: Settings) -> Application:
         .post_shutdown(post_shutdown)
         .build()
     )
+    application.bot_data["flood"] = FloodLimit(
+        settings.flood_max_messages, settings.flood_window_seconds
+    )
     application.bot_data["gateway"] = Gateway(
         RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     )
@@ -143,7 +172,7 @@ def build_application(settings: Settings) -> Application:
     application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
     application.add_handler(
         MessageHandler(
-            private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_text
+            private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, on_text
         )
     )
     application.add_handler(

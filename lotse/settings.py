@@ -40,6 +40,8 @@ class Settings:
     admin_password: str = ""
     admin_port: int = 8000
     rasa_timeout_seconds: float = 20.0
+    flood_max_messages: int = 8
+    flood_window_seconds: float = 10.0
     var_dir: Path = field(default=PROJECT_ROOT / "var")
     models_dir: Path = field(default=PROJECT_ROOT / "models")
 
@@ -75,6 +77,8 @@ def load_settings() -> Settings:
         admin_password=os.environ.get("ADMIN_PASSWORD", ""),
         admin_port=_int("ADMIN_PORT", 8000),
         rasa_timeout_seconds=timeout,
+        flood_max_messages=_int("LOTSE_FLOOD_MAX_MESSAGES", 8),
+        flood_window_seconds=float(os.environ.get("LOTSE_FLOOD_WINDOW_SECONDS", "10") or 10),
         var_dir=var_dir,
         models_dir=Path(os.environ.get("LOTSE_MODELS_DIR", PROJECT_ROOT / "models")),
     )

@@ -85,6 +85,7 @@ def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]
         RASA_PORT=str(rasa_port),
         ACTION_SERVER_PORT=str(action_port),
         PYTHONUNBUFFERED="1",
+        LOTSE_FLOOD_WINDOW_SECONDS="4",  # the e2e flood test waits for the window to pass
     )
     env.update(extra)
     return env
@@ -158,6 +159,11 @@ async def lotse(
         if code not in (0, -signal.SIGTERM):
             print(running.log()[-4000:])
         assert fake_api.unknown_methods == [], "the gateway called Bot API methods the fake lacks"
+        logs = [
+            running.log(),
+            *(p.read_text(errors="replace") for p in (var_dir / "log").glob("*.log")),
+        ]
+        assert not any(fake_api.token in text for text in logs), "the bot token was logged"
 
 
 @pytest.fixture()
