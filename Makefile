@@ -18,7 +18,7 @@ TRAIN_INPUTS = config.yml $(shell find domain data/nlu data/dialogue -type f -na
 	nlu/language_id.py nlu/normalizer.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
-.PHONY: help install train run test test-unit test-e2e validate lint clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
+.PHONY: help install train run test test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
 
 help:
 	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
@@ -61,6 +61,7 @@ models/.fingerprint: $(RASA_VENV)/.installed domain/responses.generated.yml $(TR
 	  $(RASA) train --config config.yml --domain domain --data data/nlu data/dialogue \
 	    --out models --fixed-model-name lotse --quiet || exit 1; \
 	  echo "trained in $$(( $$(date +%s) - start )) s"; \
+	  echo "$$(( $$(date +%s) - start ))" > models/.train-seconds; \
 	  echo "$$fp" > $@; \
 	fi
 
@@ -82,6 +83,10 @@ test-e2e: install train
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Benchmarks (not part of make test): figures printed and written to var/bench/.
+bench: install train
+	$(PY) -m tests.bench.run
 
 clean:
 	rm -rf models var domain/responses.generated.yml .pytest_cache .ruff_cache

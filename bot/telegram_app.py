@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot.conversation import Chat, Gateway, Reply
 from bot.flood import FloodLimit, Verdict
+from bot.ordering import PerChatUpdateProcessor
 from bot.rasa_client import RasaClient
 from lotse import DEFAULT_LANGUAGE, LANGUAGES
 from lotse.settings import Settings
@@ -155,6 +156,7 @@ def build_application(settings: Settings) -> Application:
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

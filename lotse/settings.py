@@ -40,6 +40,7 @@ class Settings:
     admin_password: str = ""
     admin_port: int = 8000
     rasa_timeout_seconds: float = 20.0
+    max_concurrent_updates: int = 64
     flood_max_messages: int = 8
     flood_window_seconds: float = 10.0
     var_dir: Path = field(default=PROJECT_ROOT / "var")
@@ -78,6 +79,7 @@ def load_settings() -> Settings:
         admin_port=_int("ADMIN_PORT", 8000),
         rasa_timeout_seconds=timeout,
         flood_max_messages=_int("LOTSE_FLOOD_MAX_MESSAGES", 8),
+        max_concurrent_updates=_int("LOTSE_MAX_CONCURRENT_UPDATES", 64),
         flood_window_seconds=float(os.environ.get("LOTSE_FLOOD_WINDOW_SECONDS", "10") or 10),
         var_dir=var_dir,
         models_dir=Path(os.environ.get("LOTSE_MODELS_DIR", PROJECT_ROOT / "models")),

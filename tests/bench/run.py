@@ -1,0 +1,230 @@
+"""`make bench`: Lotse's figures on this machine, printed and written to var/bench/.
+
+End to end means: the real `lotse run` (Rasa, action server, gateway) against the fake Bot API on
+loopback, timed from the moment an update is available to the moment the last reply reaches the
+fake. "Raw Rasa" means the same messages posted to Rasa's REST webhook directly, in the same run,
+so Lotse's own overhead shows as a ratio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from tests.bench.search import bench_search, percentile
+from tests.conftest import project_root
+from tests.e2e.conftest import lotse_env, start_lotse, stop, wait_for
+from tests.e2e.fake_telegram import FakeTelegram
+
+TURNS = [  # self-contained messages: the answer does not depend on earlier turns
+    "Ich suche eine Wohnung in Lörrach",
+    "hallo",
+    "danke schön",
+    "I need help finding a job in Neukölln",
+    "Шукаю курси німецької мови в Лерраху",
+    "أبحث عن طبيب في نويكولن",
+    "wie wird das wetter morgen",
+    "Schopfheim de ev ariyorum yardim lazim",
+]
+_ids = itertools.count(900_000)
+
+
+def ms(values: list[float]) -> dict:
+    return {
+        "p50_ms": round(statistics.median(values) * 1000, 1),
+        "p95_ms": round(percentile(values, 0.95) * 1000, 1),
+        "p99_ms": round(percentile(values, 0.99) * 1000, 1),
+        "n": len(values),
+    }
+
+
+def rss_mb() -> dict:
+    """Resident memory of Lotse's processes, by their command lines."""
+    patterns = {
+        "rasa": "rasa run",
+        "actions": "rasa_sdk",
+        "gateway": "-m bot",
+        "supervisor": "lotse.cli run",
+    }
+    found: dict[str, float] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        for name, pattern in patterns.items():
+            if pattern in cmdline and "VmRSS" in status:
+                kb = int(status.split("VmRSS:")[1].split()[0])
+                found[name] = round(kb / 1024, 1)
+    found["total"] = round(sum(found.values()), 1)
+    return found
+
+
+async def expected_replies(http: httpx.AsyncClient, rasa: str) -> dict[str, int]:
+    counts = {}
+    for text in TURNS:
+        body = {"sender": f"probe-{next(_ids)}", "message": text, "metadata": {}}
+        answer = (await http.post(f"{rasa}/webhooks/rest/webhook", json=body)).json()
+        counts[text] = sum(1 for m in answer if m.get("text"))
+    return counts
+
+
+async def e2e_turn(fake: FakeTelegram, text: str, expected: int) -> float:
+    user = fake.user(next(_ids), language_code="de")
+    await user.send(text)
+    available = fake.updates[-1][0]
+    await user.wait_for_messages(expected, timeout=60)
+    chat_sent = [s.at for s in fake.sent if s.chat_id == user.id]
+    return chat_sent[expected - 1] - available
+
+
+async def raw_turn(http: httpx.AsyncClient, rasa: str, text: str) -> float:
+    start = time.monotonic()
+    body = {"sender": f"raw-{next(_ids)}", "message": text, "metadata": {"language_code": "de"}}
+    response = await http.post(f"{rasa}/webhooks/rest/webhook", json=body)
+    response.raise_for_status()
+    return time.monotonic() - start
+
+
+async def closed_loop(turn, users: int, seconds: float) -> dict:
+    """Saturation: each user sends its next message when the answer has arrived."""
+    done = 0
+    deadline = time.monotonic() + seconds
+
+    async def user_loop(k: int) -> None:
+        nonlocal done
+        for i in itertools.count(k):
+            if time.monotonic() > deadline:
+                return
+            await turn(TURNS[i % len(TURNS)])
+            done += 1
+
+    start = time.monotonic()
+    await asyncio.gather(*(user_loop(k) for k in range(users)))
+    return {"turns_per_s": round(done / (time.monotonic() - start), 1), "turns": done}
+
+
+async def open_loop(turn, rate: float, seconds: float, seed: int) -> dict:
+    """Arrivals at random times (Poisson), each from a new user, not waiting for replies."""
+    rng = random.Random(seed)
+    tasks, t = [], 0.0
+    start = time.monotonic()
+    while t < seconds:
+        await asyncio.sleep(max(0.0, start + t - time.monotonic()))
+        tasks.append(asyncio.create_task(turn(TURNS[len(tasks) % len(TURNS)])))
+        t += rng.expovariate(rate)
+    return ms(list(await asyncio.gather(*tasks)))
+
+
+async def main() -> dict:
+    results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds")}
+    train = project_root() / "models" / ".train-seconds"
+    results["training_s"] = int(train.read_text()) if train.exists() else None
+    print("catalogue search …", flush=True)
+    results["search"] = bench_search()
+    async with FakeTelegram() as fake:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = lotse_env(fake, Path(tmp), LOTSE_FLOOD_MAX_MESSAGES="1000000")
+            log = Path(tmp) / "run.log"
+            started = time.monotonic()
+            proc = start_lotse(env, log)
+            rasa = f"http://127.0.0.1:{env['RASA_PORT']}"
+            try:
+                await wait_for(
+                    lambda: "all processes are up" in log.read_text(), 600, "start", proc, log
+                )
+                await wait_for(
+                    lambda: any(m == "getUpdates" for m, _ in fake.calls), 60, "polling", proc, log
+                )
+                first = fake.user(next(_ids))
+                await first.send("Ich suche eine Wohnung in Lörrach")
+                await first.wait_for_messages(3, timeout=60)
+                results["first_answer_s"] = round(time.monotonic() - started, 1)
+                async with httpx.AsyncClient(timeout=60) as http:
+                    expected = await expected_replies(http, rasa)
+
+                    print("NLU parse latency …", flush=True)
+                    parse = []
+                    for text in TURNS * 25:
+                        t0 = time.monotonic()
+                        await http.post(f"{rasa}/model/parse", json={"text": text})
+                        parse.append(time.monotonic() - t0)
+                    results["nlu_parse"] = ms(parse)
+
+                    def e2e(text: str):
+                        return e2e_turn(fake, text, expected[text])
+
+                    def raw(text: str):
+                        return raw_turn(http, rasa, text)
+
+                    print("throughput at saturation …", flush=True)
+                    results["throughput"] = {
+                        "raw_rasa": await closed_loop(raw, users=16, seconds=20),
+                        "end_to_end": await closed_loop(e2e, users=16, seconds=20),
+                    }
+                    t = results["throughput"]
+                    t["ratio"] = round(
+                        t["end_to_end"]["turns_per_s"] / max(0.1, t["raw_rasa"]["turns_per_s"]), 2
+                    )
+                    for rate in (5, 15):
+                        print(f"latency at {rate} turns/s offered …", flush=True)
+                        results[f"latency_{rate}_per_s"] = {
+                            "raw_rasa": await open_loop(raw, rate, 20, seed=rate),
+                            "end_to_end": await open_loop(e2e, rate, 20, seed=rate),
+                        }
+                    results["rss_mb"] = rss_mb()
+            finally:
+                stop(proc)
+    return results
+
+
+def print_table(r: dict) -> None:
+    print("\nLotse benchmark", r["when"])
+    print(f"  training                 {r['training_s']} s")
+    print(f"  lotse run → first answer {r.get('first_answer_s')} s")
+    p = r.get("nlu_parse", {})
+    print(f"  NLU parse                p50 {p.get('p50_ms')} ms  p95 {p.get('p95_ms')} ms")
+    t = r.get("throughput", {})
+    if t:
+        print(
+            f"  throughput (16 users)    raw Rasa {t['raw_rasa']['turns_per_s']}/s  "
+            f"end to end {t['end_to_end']['turns_per_s']}/s  ratio {t['ratio']}"
+        )
+    for rate in (5, 15):
+        lat = r.get(f"latency_{rate}_per_s")
+        if lat:
+            raw, e2e = lat["raw_rasa"], lat["end_to_end"]
+            print(
+                f"  latency at {rate:>2}/s         raw p50/p95/p99 {raw['p50_ms']}/"
+                f"{raw['p95_ms']}/{raw['p99_ms']} ms   end to end {e2e['p50_ms']}/"
+                f"{e2e['p95_ms']}/{e2e['p99_ms']} ms"
+            )
+    for size, s in r["search"].items():
+        print(
+            f"  search {size:>7} offers    p50 {s['search_p50_ms']} ms  p95 "
+            f"{s['search_p95_ms']} ms   resolve place p95 {s['resolve_place_p95_ms']} ms "
+            f"({s['places']} places)"
+        )
+    print(f"  resident memory (MB)     {r.get('rss_mb')}")
+
+
+if __name__ == "__main__":
+    figures = asyncio.run(main())
+    out = project_root() / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
+    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    print_table(figures)
+    print(f"\nwritten to {path.relative_to(project_root())}")
