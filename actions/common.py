@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from rasa_sdk import Tracker
-from sqlalchemy.orm import Session
 
 from lotse import DEFAULT_LANGUAGE, LANGUAGES
-from lotse.db import session_scope
+from lotse.db import in_session
 
-T = TypeVar("T")
+__all__ = ["in_session", "message_metadata", "tracker_language"]
 
 
 def tracker_language(tracker: Tracker) -> str:
@@ -24,13 +21,3 @@ def message_metadata(tracker: Tracker) -> dict[str, Any]:
     """Metadata the gateway attached to the latest user message (see bot/rasa_client.py)."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     return metadata if isinstance(metadata, dict) else {}
-
-
-async def in_session(work: Callable[[Session], T]) -> T:
-    """Run blocking database work in a worker thread so the action server keeps serving."""
-
-    def run() -> T:
-        with session_scope() as session:
-            return work(session)
-
-    return await asyncio.to_thread(run)

@@ -5,9 +5,10 @@ Handlers in bot/telegram_app.py and bot/console.py only translate to and from `R
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
 
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import Texts, load_texts
@@ -20,7 +21,7 @@ from lotse.conversations import (
     remember_reply_language,
     reply_language,
 )
-from lotse.db import session_scope
+from lotse.db import in_session
 from lotse.safety import find_phrase, load_phrases
 
 log = logging.getLogger(__name__)
@@ -82,12 +83,8 @@ class Gateway:
     async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:
         """(explicit choice, language Lotse last answered in)."""
 
-        def read() -> tuple[str | None, str | None]:
-            with session_scope() as session:
-                return known_languages(session, chat.conversation_id)
-
         try:
-            return await asyncio.to_thread(read)
+            return await in_session(lambda s: known_languages(s, chat.conversation_id))
         except Exception:  # the database being down must not silence the gateway
             log.exception("could not read the conversation's languages")
             return None, None
@@ -97,12 +94,8 @@ class Gateway:
         return reply_language(chosen, last_reply, chat.language_code)
 
     async def _remember(self, chat: Chat, language: str) -> None:
-        def store() -> None:
-            with session_scope() as session:
-                remember_reply_language(session, chat.conversation_id, language)
-
         try:
-            await asyncio.to_thread(store)
+            await in_session(lambda s: remember_reply_language(s, chat.conversation_id, language))
         except Exception:
             log.exception("could not store the reply language")
 
@@ -137,13 +130,12 @@ class Gateway:
     async def on_button(self, chat: Chat, token: str) -> list[Reply]:
         """A pressed button: look up what the token stands for; never trust its data."""
 
-        def redeem() -> str | None:
-            with session_scope() as session:
-                button = redeem_token(session, chat.conversation_id, token)
-                return button.payload if button else None
+        def redeem(session: Session) -> str | None:
+            button = redeem_token(session, chat.conversation_id, token)
+            return button.payload if button else None
 
         try:
-            payload = await asyncio.to_thread(redeem)
+            payload = await in_session(redeem)
         except Exception:  # the database is down: say so, never stay silent
             log.exception("could not look up a button")
             return [await self.text_reply(chat, "unavailable")]
@@ -155,12 +147,8 @@ class Gateway:
         return await self._ask_rasa(chat, payload)
 
     async def _set_language(self, chat: Chat, language: str) -> list[Reply]:
-        def store() -> None:
-            with session_scope() as session:
-                choose_language(session, chat.conversation_id, language)
-
         try:
-            await asyncio.to_thread(store)
+            await in_session(lambda s: choose_language(s, chat.conversation_id, language))
         except Exception:
             log.exception("could not store the language choice")
             return [Reply(self.texts.get(language, "unavailable"))]
@@ -216,15 +204,14 @@ class Gateway:
     async def _tokens(self, chat: Chat, options: list[tuple[str, str]]) -> list[list[Button]]:
         """Store payloads server-side and lay the buttons out in rows."""
 
-        def store() -> list[Button]:
-            with session_scope() as session:
-                return [
-                    Button(title, issue_token(session, chat.conversation_id, title, payload))
-                    for title, payload in options
-                ]
+        def store(session: Session) -> list[Button]:
+            return [
+                Button(title, issue_token(session, chat.conversation_id, title, payload))
+                for title, payload in options
+            ]
 
         try:
-            buttons = await asyncio.to_thread(store)
+            buttons = await in_session(store)
         except Exception:  # without the database, buttons cannot be honoured: send the text
             log.exception("could not store button payloads")
             return []

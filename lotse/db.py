@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -66,3 +68,17 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+T = TypeVar("T")
+
+
+async def in_session(work: Callable[[Session], T]) -> T:
+    """Run blocking database work in a worker thread, so an event loop (the gateway, the action
+    server) keeps serving while it waits; commits on success."""
+
+    def run() -> T:
+        with session_scope() as session:
+            return work(session)
+
+    return await asyncio.to_thread(run)
