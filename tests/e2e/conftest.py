@@ -85,7 +85,6 @@ def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]
         RASA_PORT=str(rasa_port),
         ACTION_SERVER_PORT=str(action_port),
         PYTHONUNBUFFERED="1",
-        LOTSE_FLOOD_WINDOW_SECONDS="4",  # the e2e flood test waits for the window to pass
     )
     env.update(extra)
     return env
