@@ -202,3 +202,9 @@ async def settle(user: FakeUser, quiet: float = 1.0) -> list[dict]:
             seen.append(await user.wait_for_reply(timeout=quiet))
         except TimeoutError:
             return seen
+
+
+async def answer(user: FakeUser, quiet: float = 2.0, timeout: float = 30.0) -> list[dict]:
+    """A whole answer: the first reply (waited for generously), then what follows it closely."""
+    first = await user.wait_for_reply(timeout=timeout)
+    return [first, *await settle(user, quiet=quiet)]

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.e2e.conftest import replies_until, settle
+from tests.e2e.conftest import answer, replies_until, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -55,8 +55,7 @@ async def test_a_flood_is_slowed_down_and_its_last_message_answered(lotse, new_u
 async def test_strange_text_gets_an_answer_and_breaks_nothing(lotse, new_user, text) -> None:
     user = new_user("de")
     await user.send(text)
-    replies = await settle(user, quiet=2)
-    assert replies, "every message gets an answer"
+    replies = await answer(user)  # every message gets an answer
     assert all(r.get("text") for r in replies)
     # and the catalogue is intact: the next question is answered from the database
     await user.send("Ich suche eine Wohnung in Lörrach")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import replies_until, settle
+from tests.e2e.conftest import answer, replies_until
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +54,7 @@ async def test_unknown_place_is_named_and_asked_again(lotse, new_user) -> None:
     await user.send("Ich suche einen Deutschkurs")
     assert "wohnen Sie" in (await user.wait_for_reply(timeout=30))["text"]
     await user.send("Atlantis")
-    replies = await settle(user, quiet=3)
+    replies = await answer(user, quiet=3)
     assert "„Atlantis“ kenne ich leider nicht" in replies[0]["text"]
     assert replies[-1]["text"] == "In welchem Ort oder Berliner Bezirk wohnen Sie?"
     await user.send("Neukölln")
