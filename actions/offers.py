@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import in_session, tracker_language
-from actions.slots import INTENT_TOPICS, is_topic_switch, latest_intent
+from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
 from lotse import LANGUAGE_NAMES
 from lotse.models import TOPICS, Offer
 from lotse.offers import find_offers
@@ -45,7 +45,8 @@ class LotseFormValidation(FormValidationAction):
         matches = await in_session(resolve)
         if matches:
             return {"location": matches[0]}
-        if latest_intent(tracker) in INTENT_TOPICS and await is_topic_switch(text):
+        # `text` names no known place (resolved above), so no second lookup is needed
+        if latest_intent(tracker) in INTENT_TOPICS and is_new_question(text, names_a_place=False):
             return {"location": None}  # a new question, not a place: the form asks again
         shown = isolate(text.strip()[:MAX_ECHO] or "?", tracker_language(tracker))
         dispatcher.utter_message(response="utter_place_unknown", place=shown)

@@ -41,13 +41,18 @@ def latest_intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
-async def is_topic_switch(text: str) -> bool:
+def is_new_question(text: str, names_a_place: bool) -> bool:
     """While Lotse asks for the place, a bare word ("Atlantis", "Lörrach") is an answer to that
     question even if the classifier reads a topic into it; a new question has several words and
     names no known place."""
+    return len(text.split()) >= 2 and not names_a_place
+
+
+async def is_topic_switch(text: str) -> bool:
     if len(text.split()) < 2:
         return False
-    return not await in_session(lambda session: resolve_place(session, text))
+    names_a_place = bool(await in_session(lambda session: resolve_place(session, text)))
+    return is_new_question(text, names_a_place)
 
 
 class ValidateSlotMappings(ValidationAction):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lotse.models import Offer, PlaceAlias
-from lotse.text import fold
+from lotse.text import contains_words, fold
 
 MAX_ENDING = 2  # letters an inflected last word may add (Леррах → Леррахе, Берлін → Берліні)
 MIN_STEM = 6  # ... and only to words at least this long (never "Mitte" → "Mitten")
@@ -28,21 +28,6 @@ def _keys(name: str) -> set[str]:
     if bare and bare != name:
         keys.add(fold(bare))
     return {k for k in keys if k}
-
-
-def _matches(key: str, words: list[str]) -> bool:
-    parts = key.split()
-    n = len(parts)
-    for i in range(len(words) - n + 1):
-        if words[i : i + n - 1] != parts[:-1]:
-            continue
-        last, word = parts[-1], words[i + n - 1]
-        if word == last:
-            return True
-        extra = len(word) - len(last)
-        if len(last) >= MIN_STEM and 0 < extra <= MAX_ENDING and word.startswith(last):
-            return True
-    return False
 
 
 def known_places(session: Session) -> list[str]:
@@ -67,6 +52,6 @@ def resolve_place(session: Session, text: str) -> list[str]:
     for place, names in place_names(session).items():
         for name in names:
             for key in _keys(name):
-                if _matches(key, words):
+                if contains_words(words, tuple(key.split()), MAX_ENDING, MIN_STEM):
                     found[place] = max(found.get(place, 0), len(key))
     return sorted(found, key=lambda p: (-found[p], p))

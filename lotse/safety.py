@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from lotse.text import fold
+from lotse.text import contains_words, fold
 
 MIN_STEM = 6
 MAX_ENDING = 4
@@ -34,16 +34,4 @@ def load_phrases(directory: Path = DEFAULT_DIR) -> list[Phrase]:
 def find_phrase(text: str, phrases: Sequence[Phrase]) -> Phrase | None:
     """The first emergency phrase in `text`, or None."""
     words = fold(text).split()
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n - 1]) != phrase[:-1]:
-                continue
-            last, word = phrase[-1], words[i + n - 1]
-            if word == last or (
-                len(last) >= MIN_STEM
-                and word.startswith(last)
-                and len(word) - len(last) <= MAX_ENDING
-            ):
-                return phrase
-    return None
+    return next((p for p in phrases if contains_words(words, p, MAX_ENDING, MIN_STEM)), None)

@@ -88,6 +88,23 @@ def remap_span(origin: list[int], start: int, end: int) -> tuple[int, int]:
     return new_start, new_end
 
 
+def contains_words(
+    words: list[str], sequence: tuple[str, ...], max_ending: int, min_stem: int = 6
+) -> bool:
+    """Whether `sequence` occurs in `words` as whole words; its last word, if at least `min_stem`
+    letters long, may carry up to `max_ending` more (inflections: Леррах → Леррахе)."""
+    n = len(sequence)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i : i + n - 1]) != sequence[:-1]:
+            continue
+        last, word = sequence[-1], words[i + n - 1]
+        if word == last or (
+            len(last) >= min_stem and word.startswith(last) and len(word) - len(last) <= max_ending
+        ):
+            return True
+    return False
+
+
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _UMLAUT_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
