@@ -1,27 +1,60 @@
-"""Topic + place → local offers from the catalogue."""
+"""Topic + place (+ residence status and age, only when they matter) → local offers."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.cards import card_message, list_buttons
 from actions.common import in_session, tracker_language
 from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
-from lotse import LANGUAGE_NAMES
-from lotse.models import TOPICS, Offer
-from lotse.offers import find_offers
-from lotse.places import resolve_place
-from lotse.text import isolate
+from lotse.hsds import RESIDENCE_STATUSES
+from lotse.i18n import section
+from lotse.models import TOPICS, utcnow
+from lotse.offers import AGE_GROUPS, UNKNOWN, OfferQuery, find_offers, general_counselling
+from lotse.places import covered_regions, is_local, resolve_place, sub_areas
+from lotse.text import fold, isolate
 
-MAX_CARDS = 3
+PAGE_SIZE = 3
 MAX_ECHO = 60  # characters of an unknown place name repeated back to the user
+MAX_PLACE_BUTTONS = 12
+
+
+def offer_query(tracker: Tracker, location: str | None = None) -> OfferQuery | None:
+    topic = tracker.get_slot("topic")
+    place = location or tracker.get_slot("location")
+    if topic not in TOPICS or not place:
+        return None
+    return OfferQuery(
+        topic=topic,
+        place=place,
+        subtopic=tracker.get_slot("subtopic"),
+        residence_status=tracker.get_slot("residence_status"),
+        age_group=tracker.get_slot("age_group"),
+        language=tracker_language(tracker),
+    )
+
+
+def _answer_from_title(text: str, section_name: str, allowed: tuple[str, ...]) -> str | None:
+    """A typed answer that repeats a button's title, in any language."""
+    from lotse import LANGUAGES
+
+    said = fold(text)
+    for language in LANGUAGES:
+        for code, title in (section(language, section_name) or {}).items():
+            if code in allowed and said and said == fold(str(title)):
+                return code
+    return None
 
 
 class LotseFormValidation(FormValidationAction):
-    """Shared form validation: place names are resolved against the catalogue."""
+    """Shared form validation: places resolved against the catalogue, conditional questions."""
 
     def name(self) -> str:  # abstract base: never registered under this name
         return "lotse_form_validation"
@@ -36,21 +69,78 @@ class LotseFormValidation(FormValidationAction):
         text = " ".join(slot_value) if isinstance(slot_value, list) else str(slot_value or "")
         candidates = [text, (tracker.latest_message or {}).get("text") or ""]
 
-        def resolve(session: Any) -> list[str]:
+        def resolve(session: Any) -> tuple[list[str], list[str], bool, list[str]]:
             for candidate in candidates:
                 if matches := resolve_place(session, candidate):
-                    return matches
-            return []
+                    inside = sub_areas(session, matches[0]) if len(matches) == 1 else []
+                    return matches, inside, is_local(session, matches[0]), []
+            return [], [], False, covered_regions(session)
 
-        matches = await in_session(resolve)
-        if matches:
-            return {"location": matches[0]}
+        matches, inside, local, regions = await in_session(resolve)
+        language = tracker_language(tracker)
+        if len(matches) > 1:
+            return _prompt("choose", options=matches[:MAX_PLACE_BUTTONS])
+        if matches and (local or not inside):
+            return {"location": matches[0], "place_prompt": None}
+        if matches:  # Berlin, Landkreis Lörrach: which part?
+            return _prompt("within", place=matches[0], options=inside[:MAX_PLACE_BUTTONS])
         # `text` names no known place (resolved above), so no second lookup is needed
         if latest_intent(tracker) in INTENT_TOPICS and is_new_question(text, names_a_place=False):
-            return {"location": None}  # a new question, not a place: the form asks again
-        shown = isolate(text.strip()[:MAX_ECHO] or "?", tracker_language(tracker))
-        dispatcher.utter_message(response="utter_place_unknown", place=shown)
-        return {"location": None}
+            return {"location": None, "place_prompt": None}  # a new question: ask again
+        shown = isolate(text.strip()[:MAX_ECHO] or "?", language)
+        return _prompt("unknown", place=shown, regions=", ".join(regions))
+
+    async def validate_residence_status(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        allowed = (*RESIDENCE_STATUSES, UNKNOWN)
+        value = str(slot_value or "")
+        if value not in allowed:
+            value = _answer_from_title(value, "lotse_residence_status", allowed) or ""
+        return {"residence_status": value or None}
+
+    async def validate_age_group(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        allowed = (*AGE_GROUPS, UNKNOWN)
+        value = str(slot_value or "").strip()
+        if value.isdigit():  # "24"
+            age = int(value)
+            value = next((g for g, (lo, hi) in AGE_GROUPS.items() if lo <= age <= hi), "")
+        elif value not in allowed:
+            value = _answer_from_title(value, "lotse_age_groups", allowed) or ""
+        return {"age_group": value or None}
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Ask for residence status or age only when the offers found differ by it."""
+        slots = [s for s in domain_slots if s not in ("residence_status", "age_group")]
+        query = offer_query(tracker)
+        if query is None:
+            return slots
+        result = await in_session(lambda session: find_offers(session, query))
+        if result.ask_residence_status:
+            slots.append("residence_status")
+        if result.ask_age:
+            slots.append("age_group")
+        return slots
+
+
+def _prompt(kind: str, **values: Any) -> dict[str, Any]:
+    return {"location": None, "place_prompt": {"kind": kind, **values}}
 
 
 class ValidateOfferForm(LotseFormValidation):
@@ -58,21 +148,45 @@ class ValidateOfferForm(LotseFormValidation):
         return "validate_offer_form"
 
 
-def card_values(offer: Offer, language: str) -> dict[str, str]:
-    """Template values of `utter_offer_card`, isolated for right-to-left replies."""
-    languages = ", ".join(LANGUAGE_NAMES.get(code, code) for code in offer.languages or [])
-    values = {
-        "name": offer.name,
-        "address": offer.address or "–",
-        "phone": offer.phone or "–",
-        "hours": offer.opening_hours or "–",
-        "languages": languages or "–",
-    }
-    return {key: isolate(value, language) for key, value in values.items()}
+class ActionAskLocation(Action):
+    """Asks for the place: plainly, or with buttons when the answer was ambiguous or unknown."""
+
+    def name(self) -> str:
+        return "action_ask_location"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        prompt = tracker.get_slot("place_prompt") or {}
+        kind = prompt.get("kind") if isinstance(prompt, dict) else None
+        buttons = (
+            [
+                {"title": place, "payload": "/inform" + json.dumps({"location": place})}
+                for place in prompt.get("options") or []
+            ]
+            if kind
+            else []
+        )
+        if kind == "choose":
+            dispatcher.utter_message(response="utter_choose_place", buttons=buttons)
+        elif kind == "within":
+            place = isolate(str(prompt.get("place", "")), tracker_language(tracker))
+            dispatcher.utter_message(
+                response="utter_ask_place_within", place=place, buttons=buttons
+            )
+        elif kind == "unknown":
+            dispatcher.utter_message(
+                response="utter_place_not_covered",
+                place=prompt.get("place", "?"),
+                regions=prompt.get("regions", ""),
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_location")
+        return [SlotSet("place_prompt", None)]
 
 
 class ActionFindOffers(Action):
-    """Answers a topic question for a known place with up to three offer cards."""
+    """Up to three offer cards, a "more" button for the next three, and a way to a person."""
 
     def name(self) -> str:
         return "action_find_offers"
@@ -80,29 +194,43 @@ class ActionFindOffers(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        topic = tracker.get_slot("topic")
-        location = tracker.get_slot("location")
-        if topic not in TOPICS:
-            dispatcher.utter_message(response="utter_which_topic")
-            return []
-        if not location:
-            dispatcher.utter_message(response="utter_ask_location")
-            return []
-        language = tracker_language(tracker)
-        offers = await in_session(
-            lambda session: [
-                card_values(o, language)
-                for o in find_offers(session, topic, location, language)[:MAX_CARDS]
-            ]
-        )
-        if not offers:
+        query = offer_query(tracker)
+        if query is None:
+            topic_known = tracker.get_slot("topic") in TOPICS
             dispatcher.utter_message(
-                response="utter_no_offers", location=isolate(location, language)
+                response="utter_ask_location" if topic_known else "utter_which_topic"
             )
             return []
-        dispatcher.utter_message(
-            response="utter_offers_found", location=isolate(location, language)
-        )
-        for values in offers:
-            dispatcher.utter_message(response="utter_offer_card", **values)
-        return []
+        more = latest_intent(tracker) == "more_offers"
+        page = int(tracker.get_slot("offer_page") or 0) + 1 if more else 0
+        now = utcnow()
+        query = replace(query, now=now)
+        language = query.language or "de"
+        status = query.residence_status
+
+        def search(session: Any) -> tuple[list[dict[str, object]], bool, list[dict[str, object]]]:
+            offers = find_offers(session, query).offers
+            shown = offers[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+            has_more = len(offers) > (page + 1) * PAGE_SIZE
+            general = general_counselling(session, query)[:PAGE_SIZE] if not offers else []
+            render = lambda items: [card_message(o, language, now, status) for o in items]  # noqa: E731
+            return render(shown), has_more, render(general)
+
+        cards, has_more, general = await in_session(search)
+        place = isolate(query.place, language)
+        if cards:
+            header = "utter_more_offers" if page else "utter_offers_found"
+            dispatcher.utter_message(response=header, location=place)
+            cards[-1]["buttons"] = list_buttons(language, more=has_more)
+            for message in cards:
+                dispatcher.utter_message(json_message=message)
+        elif page:
+            dispatcher.utter_message(response="utter_no_more_offers", location=place)
+        elif general:
+            dispatcher.utter_message(response="utter_no_matching_offers", location=place)
+            general[-1]["buttons"] = list_buttons(language, more=False)
+            for message in general:
+                dispatcher.utter_message(json_message=message)
+        else:
+            dispatcher.utter_message(response="utter_no_offers_at_all", location=place)
+        return [SlotSet("offer_page", page)]

@@ -13,6 +13,7 @@ from actions.common import in_session, message_metadata
 from lotse import LANGUAGES
 from lotse.conversations import GATEWAY_PAYLOAD_KEY, reply_language
 from lotse.places import resolve_place
+from lotse.taxonomy import match_subtopic
 
 INTENT_TOPICS = {
     "ask_housing": "housing",
@@ -92,3 +93,16 @@ class ValidateSlotMappings(ValidationAction):
         if asking_for_location(tracker) and not await is_topic_switch(text):
             return {}
         return {"topic": topic}
+
+    async def extract_subtopic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Kita, recognition of qualifications …: found by keywords in a topic question."""
+        topic = INTENT_TOPICS.get(latest_intent(tracker) or "")
+        if topic is None:
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        if asking_for_location(tracker) and not await is_topic_switch(text):
+            return {}
+        subtopic = match_subtopic(text, topic)
+        return {} if subtopic == tracker.get_slot("subtopic") else {"subtopic": subtopic}

@@ -5,6 +5,7 @@ Handlers in bot/telegram_app.py and bot/console.py only translate to and from `R
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from bot.texts import Texts, load_texts
 from lotse import LANGUAGE_NAMES, LANGUAGES
 from lotse.buttons import issue_token, redeem_token
 from lotse.conversations import (
+    CARD_KEY,
     GATEWAY_PAYLOAD_KEY,
     choose_language,
     known_languages,
@@ -22,6 +24,7 @@ from lotse.conversations import (
     reply_language,
 )
 from lotse.db import in_session
+from lotse.places import covered_regions, nearest_place
 from lotse.safety import find_phrase, load_phrases
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,8 @@ class Button:
 class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
+    html: str | None = None
+    """The same text with Telegram HTML (offer cards: bold name, map link); `text` is plain."""
 
 
 def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
@@ -187,12 +192,11 @@ class Gateway:
         return Reply(self.texts.get(language, "unavailable"))
 
     async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
+        custom = msg.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get(CARD_KEY), dict):
+            return await self._render_card(chat, custom)
         text = str(msg.get("text") or "").strip()
-        options = [
-            (str(b.get("title", "")), str(b.get("payload", "")))
-            for b in msg.get("buttons") or []
-            if b.get("payload")
-        ]
+        options = _options(msg.get("buttons"))
         if not text and not options:
             return []
         parts = split_text(text) if text else [""]
@@ -200,6 +204,33 @@ class Gateway:
         if options:
             replies[-1].buttons = await self._tokens(chat, options)
         return replies
+
+    async def _render_card(self, chat: Chat, custom: dict) -> list[Reply]:
+        """An offer card from the action server: HTML for Telegram, plain text for the console."""
+        card = custom[CARD_KEY]
+        text = str(card.get("text") or "").strip()[:TELEGRAM_TEXT_LIMIT]
+        html = str(card.get("html") or "").strip()
+        reply = Reply(text, html=html if 0 < len(html) <= TELEGRAM_TEXT_LIMIT else None)
+        if options := _options(custom.get("buttons")):
+            reply.buttons = await self._tokens(chat, options)
+        return [reply] if text else []
+
+    async def on_location(self, chat: Chat, latitude: float, longitude: float) -> list[Reply]:
+        """A shared Telegram location: the municipality it lies in answers the place question."""
+
+        def resolve(session: Session) -> tuple[str | None, list[str]]:
+            return nearest_place(session, latitude, longitude), covered_regions(session)
+
+        try:
+            place, regions = await in_session(resolve)
+        except Exception:
+            log.exception("could not resolve a shared location")
+            return [await self.text_reply(chat, "unavailable")]
+        if place is None:
+            language = await self.language_for(chat)
+            text = self.texts.get(language, "location_outside").format(regions=", ".join(regions))
+            return [Reply(text)]
+        return await self._ask_rasa(chat, "/inform" + json.dumps({"location": place}))
 
     async def _tokens(self, chat: Chat, options: list[tuple[str, str]]) -> list[list[Button]]:
         """Store payloads server-side and lay the buttons out in rows."""
@@ -216,3 +247,13 @@ class Gateway:
             log.exception("could not store button payloads")
             return []
         return [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+
+
+def _options(buttons: object) -> list[tuple[str, str]]:
+    if not isinstance(buttons, list):
+        return []
+    return [
+        (str(b.get("title", "")), str(b.get("payload", "")))
+        for b in buttons
+        if isinstance(b, dict) and b.get("payload")
+    ]

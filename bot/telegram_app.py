@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -49,7 +49,8 @@ async def send_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: lis
     for reply in replies:
         await context.bot.send_message(
             chat_id=chat_id,
-            text=reply.text,
+            text=reply.html or reply.text,
+            parse_mode=ParseMode.HTML if reply.html else None,
             reply_markup=markup(reply),
             disable_web_page_preview=True,
         )
@@ -61,6 +62,14 @@ async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, repli
 
 def gateway_of(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
     return context.application.bot_data["gateway"]
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    location = update.effective_message.location
+    replies = await gateway_of(context).on_location(
+        chat_of(update), location.latitude, location.longitude
+    )
+    await send_replies(update, context, replies)
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -176,6 +185,9 @@ def build_application(settings: Settings) -> Application:
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, on_text
         )
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & filters.LOCATION, on_location)
     )
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.TEXT, on_non_text)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from lotse import catalogue, migrate
 from lotse.db import session_scope
 from lotse.settings import load_settings
+
+T = TypeVar("T")
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -46,19 +51,67 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_catalogue_load(args: argparse.Namespace) -> int:
+def _progress(total_hint: str) -> Callable[[Iterable[T]], Iterable[T]]:
+    """A tqdm bar for long imports and exports (quiet for small ones and when not a terminal)."""
+
+    def wrap(items: Iterable[T]) -> Iterable[T]:
+        from tqdm import tqdm
+
+        sized = list(items)
+        return tqdm(sized, desc=total_hint, unit="offer", disable=len(sized) < 500 or None)
+
+    return wrap
+
+
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     migrate.upgrade(settings.database_url)
     path = Path(args.path) if args.path else catalogue.DEMO_CATALOGUE
     try:
         with session_scope(settings.database_url) as session:
-            result = catalogue.load_csv(session, path)
             if not args.path:
-                catalogue.load_place_aliases(session, catalogue.DEMO_PLACES)
+                catalogue.import_path(session, catalogue.DEMO_PLACES)
+            result = catalogue.import_path(session, path, _progress("importing"))
     except catalogue.CatalogueError as exc:
-        print(f"error: {exc}\nnothing was changed", file=sys.stderr)
+        print(f"{exc}\nnothing was changed", file=sys.stderr)
         return 2
-    print(f"{path}: {result.created} offers created, {result.updated} updated")
+    print(
+        f"{path}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    )
+    return 0
+
+
+def cmd_catalogue_validate(args: argparse.Namespace) -> int:
+    try:
+        parsed = catalogue.parse(Path(args.path))
+    except catalogue.CatalogueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(
+        f"{args.path}: {parsed.kind}, {len(parsed.records)} offers, {len(parsed.places)} places: ok"
+    )
+    return 0
+
+
+def cmd_catalogue_export(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    migrate.upgrade(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        count = catalogue.export_path(session, Path(args.path), _progress("exporting"))
+    print(f"{args.path}: {count} offers written")
+    return 0
+
+
+def cmd_catalogue_stale(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    migrate.upgrade(settings.database_url)
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    with session_scope(settings.database_url) as session:
+        stale = catalogue.stale_services(session, today)
+        for service in stale:
+            checked = service.assured_date.isoformat() if service.assured_date else "never"
+            print(f"{checked}\t{service.id}\t{service.name}")
+    print(f"{len(stale)} offers not checked for six months", file=sys.stderr)
     return 0
 
 
@@ -75,9 +128,20 @@ def build_parser() -> argparse.ArgumentParser:
     cat = sub.add_parser("catalogue", help="offer catalogue").add_subparsers(
         dest="catalogue_command", required=True
     )
-    load = cat.add_parser("load", help="upsert offers from a CSV file (default: the demo)")
-    load.add_argument("path", nargs="?")
-    load.set_defaults(func=cmd_catalogue_load)
+    load = cat.add_parser(
+        "import", aliases=["load"], help="import a matrix CSV/XLSX, an HSDS package or places"
+    )
+    load.add_argument("path", nargs="?", help="default: the demo catalogue")
+    load.set_defaults(func=cmd_catalogue_import)
+    check = cat.add_parser("validate", help="check a file without importing it")
+    check.add_argument("path")
+    check.set_defaults(func=cmd_catalogue_validate)
+    export = cat.add_parser("export", help="write an HSDS package (folder/.zip) or a matrix")
+    export.add_argument("path")
+    export.set_defaults(func=cmd_catalogue_export)
+    stale = cat.add_parser("stale", help="list offers not checked for six months")
+    stale.add_argument("--today", help="reference date (YYYY-MM-DD), default today")
+    stale.set_defaults(func=cmd_catalogue_stale)
     return parser
 
 

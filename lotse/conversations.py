@@ -8,6 +8,8 @@ from lotse import LANGUAGES
 from lotse.models import ConversationSettings, utcnow
 
 GATEWAY_PAYLOAD_KEY = "lotse"
+CARD_KEY = "lotse_card"
+"""Custom payload key of an offer card (`{"text", "html"}` plus optional `buttons`)."""
 """Custom payloads under this key carry facts for the gateway (the reply language), not text."""
 
 

@@ -1,28 +1,172 @@
-"""Catalogue search: which offers answer a topic in a place."""
+"""Catalogue search: the offers that answer a topic for this person, in this place.
+
+Service areas nest (Neukölln lies in Berlin; Lörrach in Landkreis Lörrach, in Baden-Württemberg),
+so a client is served by offers of their own area and of every area around it. Offers the person is
+not eligible for (residence status, age) are never listed; when the person has not said, the search
+reports whether the answer would differ, so the dialogue asks only then. Ranking: nearest area
+first, then offers that speak the client's language, then the one open soonest.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from lotse.models import TOPICS, Offer
+from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea
+from lotse.models import CATALOGUE_TOPICS, utcnow
+from lotse.places import area_chain, holiday_calendar
+from lotse.schedule import Opening, next_opening, rule_from_schedule
+
+AGE_GROUPS: dict[str, tuple[int, int]] = {
+    "under_18": (0, 17),
+    "18_26": (18, 26),
+    "27_plus": (27, 120),
+}
+"""The client's answer to "how old are you?" (buttons), as an age range."""
+UNKNOWN = "unknown"  # "prefer not to say": restricts nothing
 
 
-def find_offers(
-    session: Session, topic: str, municipality: str, language: str | None = None
-) -> Sequence[Offer]:
-    """Offers for `topic` in `municipality`; those that speak `language` come first."""
-    if topic not in TOPICS:
-        raise ValueError(f"unknown topic {topic!r}")
-    offers = list(
-        session.scalars(
-            select(Offer)
-            .where(Offer.topic == topic, Offer.municipality == municipality)
-            .order_by(Offer.name, Offer.id)
-        )
+@dataclass(frozen=True)
+class OfferQuery:
+    topic: str
+    place: str
+    subtopic: str | None = None
+    residence_status: str | None = None
+    """None: not asked yet; "unknown": the person preferred not to say."""
+    age_group: str | None = None
+    language: str | None = None
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A service as found for this query: where it is, and when it is next open."""
+
+    service: Service
+    distance: int
+    """0: offered for the place itself, 1: for the area around it, …"""
+    speaks_language: bool
+    opening: Opening | None
+
+
+@dataclass
+class SearchResult:
+    offers: list[Offer] = field(default_factory=list)
+    ask_residence_status: bool = False
+    ask_age: bool = False
+    place_known: bool = True
+
+
+def _eligible_status(service: Service, status: str | None) -> bool:
+    return not status or status == UNKNOWN or not service.eligibility or status in service.statuses
+
+
+def _age_range(service: Service) -> tuple[int, int]:
+    return (service.minimum_age or 0, service.maximum_age or 120)
+
+
+def _eligible_age(service: Service, age_group: str | None) -> bool:
+    if not age_group or age_group not in AGE_GROUPS:
+        return True
+    low, high = AGE_GROUPS[age_group]
+    first, last = _age_range(service)
+    return first <= high and low <= last
+
+
+def _differs_by_status(services: list[Service]) -> bool:
+    """Whether some residence status would leave an offer out (then it is worth asking)."""
+    return any(
+        not all(_eligible_status(s, status) for s in services) for status in RESIDENCE_STATUSES
     )
-    if language:
-        offers.sort(key=lambda o: language not in (o.languages or []))
-    return offers
+
+
+def _differs_by_age(services: list[Service]) -> bool:
+    return any(not all(_eligible_age(s, group) for s in services) for group in AGE_GROUPS)
+
+
+def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple[Service, int]]:
+    # Two steps, so the database starts from the few offers of these areas (service_area index)
+    # rather than from every offer of the topic.
+    served = session.execute(
+        select(ServiceArea.service_id, ServiceArea.area_id).where(ServiceArea.area_id.in_(area_ids))
+    ).all()
+    distance: dict[str, int] = {}
+    for service_id, area_id in served:
+        here = area_ids.index(area_id)
+        if here < distance.get(service_id, len(area_ids)):
+            distance[service_id] = here
+    services = session.scalars(
+        select(Service)
+        .where(Service.id.in_(list(distance)), Service.topic == topic, Service.status == "active")
+        .options(
+            selectinload(Service.eligibility),
+            selectinload(Service.languages),
+            selectinload(Service.schedules),
+            selectinload(Service.phones),
+            selectinload(Service.translations),
+            selectinload(Service.locations),
+        )
+    ).all()
+    return [(service, distance[service.id]) for service in services]
+
+
+def find_offers(session: Session, query: OfferQuery) -> SearchResult:
+    """Offers for `query`, best first, with what the dialogue still needs to ask."""
+    if query.topic not in CATALOGUE_TOPICS:
+        raise ValueError(f"unknown topic {query.topic!r}")
+    chain = area_chain(session, query.place)
+    if not chain:
+        return SearchResult(place_known=False)
+    found = _candidates(session, query.topic, [a.id for a in chain])
+    if query.subtopic:
+        narrowed = [(s, d) for s, d in found if s.subtopic == query.subtopic]
+        found = narrowed or found  # no offer for the subtopic: the topic's offers still help
+    services = [s for s, _ in found]
+    result = SearchResult(
+        ask_residence_status=query.residence_status is None and _differs_by_status(services),
+        ask_age=query.age_group is None and _differs_by_age(services),
+    )
+    now = query.now or utcnow()
+    calendar = holiday_calendar(session, query.place)
+    for service, distance in found:
+        if not (
+            _eligible_status(service, query.residence_status)
+            and _eligible_age(service, query.age_group)
+        ):
+            continue
+        rules = [rule_from_schedule(r.byday, r.opens_at, r.closes_at) for r in service.schedules]
+        result.offers.append(
+            Offer(
+                service=service,
+                distance=distance,
+                speaks_language=bool(query.language) and query.language in service.language_codes,
+                opening=next_opening(rules, now, calendar),
+            )
+        )
+    result.offers.sort(key=lambda o: _rank(o, now))
+    return result
+
+
+def _rank(offer: Offer, now: datetime) -> tuple[int, int, float, str]:
+    opening = offer.opening
+    wait = 0.0 if opening is None or opening.is_open else (opening.starts - now).total_seconds()
+    if opening is None:
+        wait = float("inf")
+    return (offer.distance, 0 if offer.speaks_language else 1, wait, offer.service.name)
+
+
+def general_counselling(session: Session, query: OfferQuery) -> list[Offer]:
+    """The area's general counselling (migration counselling, integration management) for this
+    person: what Lotse offers when nothing else fits."""
+    general = OfferQuery(
+        topic="general",
+        place=query.place,
+        residence_status=query.residence_status,
+        age_group=query.age_group,
+        language=query.language,
+        now=query.now,
+    )
+    return find_offers(session, general).offers

@@ -33,7 +33,7 @@ def read_places(path: Path) -> Dict[str, List[str]]:
     places: Dict[str, List[str]] = {}
     with path.open(newline="", encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
-            place = (row.get("place") or "").strip()
+            place = (row.get("name") or row.get("place") or "").strip()
             if not place:
                 continue
             names = [place, re.sub(r"\s*\(.*?\)", "", place)]

@@ -16,9 +16,15 @@ UNUSED = re.compile(r"The utterance '(utter_\w+)' is not used in any story or ru
 
 
 def responses_used_by_actions() -> set:
+    """Responses named in action code, and the questions forms ask (utter_ask_<slot>)."""
     used = set()
     for path in (ROOT / "actions").glob("*.py"):
-        used.update(re.findall(r"response=\"(utter_\w+)\"", path.read_text(encoding="utf-8")))
+        used.update(re.findall(r"\"(utter_\w+)\"", path.read_text(encoding="utf-8")))
+    import yaml
+
+    slots = yaml.safe_load((ROOT / "domain" / "slots.yml").read_text(encoding="utf-8"))
+    for form in (slots.get("forms") or {}).values():
+        used.update(f"utter_ask_{slot}" for slot in form.get("required_slots") or [])
     return used
 
 

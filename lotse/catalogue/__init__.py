@@ -1,0 +1,133 @@
+"""The offer catalogue: import, export, validation and freshness, for every adapter (CLI, admin).
+
+Formats: the one-sheet matrix (CSV or XLSX, lotse/catalogue/matrix.py), the HSDS 3.0 tabular
+package (folder or .zip, lotse/catalogue/hsds_package.py) and the places file (areas and their
+aliases). Imports are all or nothing: the caller's transaction is rolled back on any error.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lotse.catalogue import hsds_package, matrix
+from lotse.catalogue.records import CatalogueError, ServiceRecord
+from lotse.catalogue.store import ImportResult, read_places, store_places, store_records
+from lotse.hsds import Area, Service
+from lotse.settings import PROJECT_ROOT
+
+DEMO_DIR = PROJECT_ROOT / "data" / "catalogue"
+DEMO_CATALOGUE = DEMO_DIR / "demo_catalogue.csv"
+DEMO_PLACES = DEMO_DIR / "places.csv"
+STALE_AFTER = timedelta(days=183)  # six months
+
+T = TypeVar("T")
+Progress = Callable[[Iterable[T]], Iterable[T]]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    kind: str  # "matrix", "hsds", "places"
+    records: list[ServiceRecord]
+    places: list[dict[str, object]]
+
+
+def detect(path: Path) -> str:
+    if not path.exists():
+        raise CatalogueError([f"{path}:1: (file): no such file or folder"])
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        return "hsds"
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "matrix"
+    if path.suffix.lower() != ".csv":
+        raise CatalogueError([f"{path}:1: (file): not a .csv, .xlsx, .zip or HSDS folder"])
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            header = next(csv.reader(handle), [])
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise CatalogueError([f"{path}:1: (file): not a readable CSV file ({exc})"]) from None
+    return "places" if {"kind", "parent"} <= {h.strip() for h in header} else "matrix"
+
+
+def parse(path: Path) -> Parsed:
+    """Read and check a file without touching the database (`lotse catalogue validate`)."""
+    kind = detect(path)
+    try:
+        if kind == "places":
+            return Parsed(kind, [], read_places(path))
+        if kind == "hsds":
+            places = read_places(path / "area.csv") if hsds_package.has_places(path) else []
+            return Parsed(kind, hsds_package.parse_package(path), places)
+        return Parsed(kind, matrix.parse_matrix(path), [])
+    except UnicodeDecodeError as exc:
+        raise CatalogueError([f"{path}:1: (file): not UTF-8 text ({exc.reason})"]) from None
+
+
+def import_path(
+    session: Session, path: Path, progress: Progress[ServiceRecord] = lambda r: r
+) -> ImportResult:
+    """Import a file into the session's transaction; raises CatalogueError on any problem."""
+    parsed = parse(path)
+    if parsed.places:
+        store_places(session, parsed.places)  # type: ignore[arg-type]
+    if parsed.kind == "places":
+        return ImportResult(created=len(parsed.places))
+    return store_records(session, parsed.records, progress)
+
+
+def export_path(session: Session, target: Path, progress: Progress[Service] = lambda s: s) -> int:
+    """Write the catalogue: an HSDS package (folder or .zip) or a matrix (.csv or .xlsx)."""
+    if target.suffix.lower() in (".csv", ".xlsx"):
+        from lotse.catalogue.export import write_matrix
+
+        return write_matrix(session, target, progress)
+    return hsds_package.write_package(session, target, progress)
+
+
+def stale_services(session: Session, today: date, after: timedelta = STALE_AFTER) -> list[Service]:
+    """Published offers not checked since `after` (or never), oldest first."""
+    limit = today - after
+    return list(
+        session.scalars(
+            select(Service)
+            .where(
+                Service.status == "active",
+                or_(Service.assured_date.is_(None), Service.assured_date < limit),
+            )
+            .order_by(Service.assured_date.is_not(None), Service.assured_date, Service.id)
+        )
+    )
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(Service)) == 0
+
+
+def load_demo_if_empty(session: Session) -> ImportResult | None:
+    """`make run` fills an empty catalogue with the demo, and leaves real data alone."""
+    if session.scalar(select(func.count()).select_from(Area)) == 0:
+        store_places(session, read_places(DEMO_PLACES))  # type: ignore[arg-type]
+    if not is_empty(session):
+        return None
+    return store_records(session, matrix.parse_matrix(DEMO_CATALOGUE))
+
+
+__all__ = [
+    "DEMO_CATALOGUE",
+    "DEMO_PLACES",
+    "CatalogueError",
+    "ImportResult",
+    "export_path",
+    "import_path",
+    "is_empty",
+    "load_demo_if_empty",
+    "parse",
+    "stale_services",
+]

@@ -1,0 +1,492 @@
+"""Open Referral HSDS 3.0 tabular package (a folder or .zip of CSV files), read and written.
+
+HSDS files used: organization, service, location, address, service_at_location, phone, schedule,
+language, service_area, taxonomy_term, attribute. Lotse's topics, subtopics, residence-status
+eligibility and target groups are `attribute` rows pointing at `taxonomy_term` rows of the
+taxonomies `lotse`, `lotse_residence_status` and `lotse_target_group`. Extensions: the file
+`service_translation.csv`, the column `service.source`, and `area.csv` (the places file, so a
+package is complete). See docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lotse.catalogue.records import (
+    RESIDENCE_STATUSES,
+    TARGET_GROUPS,
+    CatalogueError,
+    Invalid,
+    LocationRecord,
+    ServiceRecord,
+    check_age,
+    check_coordinate,
+    check_date,
+    check_email,
+    check_id,
+    check_languages,
+    check_phone,
+    check_record,
+    check_status,
+    check_subtopic,
+    check_topic,
+    check_url,
+)
+from lotse.hsds import Area, Location, Organization, Service
+from lotse.schedule import BYDAY, Rule, rule_from_schedule
+from lotse.taxonomy import load_taxonomy
+
+FILES: dict[str, list[str]] = {
+    "organization": ["id", "name", "description", "email", "website"],
+    "service": [
+        "id",
+        "organization_id",
+        "name",
+        "description",
+        "url",
+        "email",
+        "status",
+        "minimum_age",
+        "maximum_age",
+        "assured_date",
+        "source",
+    ],
+    "location": ["id", "organization_id", "location_type", "name", "latitude", "longitude"],
+    "address": [
+        "id",
+        "location_id",
+        "address_1",
+        "city",
+        "postal_code",
+        "state_province",
+        "country",
+        "address_type",
+    ],
+    "service_at_location": ["id", "service_id", "location_id"],
+    "phone": ["id", "service_id", "number", "description"],
+    "schedule": ["id", "service_id", "freq", "wkst", "byday", "opens_at", "closes_at"],
+    "language": ["id", "service_id", "name", "code"],
+    "service_area": ["id", "service_id", "name", "description"],
+    "taxonomy_term": ["id", "code", "name", "description", "parent_id", "taxonomy"],
+    "attribute": ["id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value"],
+    "service_translation": ["service_id", "language", "name", "description"],
+    "area": ["name", "kind", "parent", "latitude", "longitude", "holidays", "aliases"],
+}
+REQUIRED_FILES = ("organization", "service")
+STATUS_TAXONOMY = "lotse_residence_status"
+GROUP_TAXONOMY = "lotse_target_group"
+
+
+class _Package:
+    """Rows of each file, with `file:line` for messages."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tables: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        if path.is_dir():
+            sources = {p.stem: p.read_text(encoding="utf-8-sig") for p in path.glob("*.csv")}
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                sources = {
+                    Path(n).stem: archive.read(n).decode("utf-8-sig")
+                    for n in archive.namelist()
+                    if n.endswith(".csv")
+                }
+        else:
+            raise CatalogueError([f"{path}:1: (file): not an HSDS folder or .zip package"])
+        missing = [name for name in REQUIRED_FILES if name not in sources]
+        if missing:
+            raise CatalogueError(
+                [f"{path}/{name}.csv:1: (file): missing from the package" for name in missing]
+            )
+        for name, text in sources.items():
+            reader = csv.DictReader(io.StringIO(text))
+            wanted = [c for c in FILES.get(name, [])[:2] if name not in ("area",)]
+            lacking = [c for c in wanted if c not in (reader.fieldnames or [])]
+            if lacking:
+                raise CatalogueError([f"{path}/{name}.csv:1: {', '.join(lacking)}: missing column"])
+            self.tables[name] = [
+                (f"{path}/{name}.csv:{reader.line_num}", {k: v or "" for k, v in row.items() if k})
+                for row in reader
+            ]
+
+    def rows(self, name: str) -> list[tuple[str, dict[str, str]]]:
+        return self.tables.get(name, [])
+
+
+def has_places(path: Path) -> bool:
+    return (path / "area.csv").exists() if path.is_dir() else False
+
+
+def parse_package(path: Path) -> list[ServiceRecord]:
+    package = _Package(path)
+    problems: list[str] = []
+
+    def check(
+        origin: str, column: str, fn: Callable[[str], Any], raw: str, default: Any = None
+    ) -> Any:
+        try:
+            return fn(raw)
+        except Invalid as exc:
+            problems.append(f"{origin}: {column}: {exc}")
+            return default
+
+    organizations = {row["id"]: row for _, row in package.rows("organization")}
+    terms = {row["id"]: row for _, row in package.rows("taxonomy_term")}
+    by_service: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for name in (
+        "phone",
+        "schedule",
+        "language",
+        "service_area",
+        "service_at_location",
+        "service_translation",
+    ):
+        for origin, row in package.rows(name):
+            by_service[row.get("service_id", "")][name].append((origin, row))
+    for origin, row in package.rows("attribute"):
+        by_service[row.get("link_id", "")]["attribute"].append((origin, row))
+    locations = {row["id"]: (origin, row) for origin, row in package.rows("location")}
+    addresses = {row.get("location_id", ""): row for _, row in package.rows("address")}
+
+    records: list[ServiceRecord] = []
+    seen: set[str] = set()
+    for origin, row in package.rows("service"):
+        sid = check(origin, "id", check_id, row.get("id", ""), "")
+        if sid in seen:
+            problems.append(f"{origin}: id: {sid!r} appears twice")
+            continue
+        seen.add(sid)
+        org = organizations.get(row.get("organization_id", ""))
+        if org is None:
+            problems.append(
+                f"{origin}: organization_id: no organization {row.get('organization_id')!r}"
+            )
+            continue
+        children = by_service[sid]
+        topic, subtopic, statuses, groups = _attributes(children["attribute"], terms, problems)
+        if topic is None:
+            problems.append(f"{origin}: (attribute): the service has no topic attribute")
+            continue
+        record = ServiceRecord(
+            id=sid,
+            organization_id=org["id"],
+            organization=org.get("name", ""),
+            organization_website=org.get("website", ""),
+            organization_email=org.get("email", ""),
+            name=row.get("name", "").strip(),
+            topic=topic,
+            subtopic=subtopic,
+            description=row.get("description", "").strip(),
+            status=check(origin, "status", check_status, row.get("status", ""), "active"),
+            url=check(origin, "url", check_url, row.get("url", ""), ""),
+            email=check(origin, "email", check_email, row.get("email", ""), ""),
+            minimum_age=check(origin, "minimum_age", check_age, row.get("minimum_age", "")),
+            maximum_age=check(origin, "maximum_age", check_age, row.get("maximum_age", "")),
+            assured_date=check(origin, "assured_date", check_date, row.get("assured_date", "")),
+            source=row.get("source", "").strip(),
+            statuses=statuses,
+            target_groups=groups,
+            origin=origin,
+        )
+        if not record.name:
+            problems.append(f"{origin}: name: must not be empty")
+        for o, r in children["phone"]:
+            record.phones += check(o, "number", check_phone, r.get("number", ""), [])
+        for o, r in children["language"]:
+            record.languages += check(o, "code", check_languages, r.get("code", ""), [])
+        record.hours = [h for o, r in children["schedule"] if (h := _rule(o, r, problems))]
+        record.areas = [r.get("name", "").strip() for _, r in children["service_area"]]
+        record.translations = {
+            r["language"]: (r.get("name", ""), r.get("description", ""))
+            for _, r in children["service_translation"]
+            if r.get("language")
+        }
+        for o, link in children["service_at_location"][:1]:
+            found = locations.get(link.get("location_id", ""))
+            if found is None:
+                problems.append(f"{o}: location_id: no location {link.get('location_id')!r}")
+                continue
+            loc_origin, loc = found
+            address = addresses.get(loc["id"], {})
+            record.location = LocationRecord(
+                id=loc["id"],
+                name=loc.get("name", ""),
+                address_1=address.get("address_1", ""),
+                postal_code=address.get("postal_code", ""),
+                city=address.get("city", ""),
+                latitude=check(
+                    loc_origin,
+                    "latitude",
+                    lambda v: check_coordinate(v, -90, 90),
+                    loc.get("latitude", ""),
+                ),
+                longitude=check(
+                    loc_origin,
+                    "longitude",
+                    lambda v: check_coordinate(v, -180, 180),
+                    loc.get("longitude", ""),
+                ),
+            )
+        try:
+            check_record(record)
+        except Invalid as exc:
+            problems.append(f"{origin}: maximum_age: {exc}")
+        records.append(record)
+    if problems:
+        raise CatalogueError(problems)
+    return records
+
+
+def _attributes(
+    rows: list[tuple[str, dict[str, str]]],
+    terms: dict[str, dict[str, str]],
+    problems: list[str],
+) -> tuple[str | None, str | None, list[str], list[str]]:
+    topic = subtopic = None
+    statuses: list[str] = []
+    groups: list[str] = []
+    for origin, row in rows:
+        term = terms.get(row.get("taxonomy_term_id", ""))
+        if term is None:
+            problems.append(
+                f"{origin}: taxonomy_term_id: no taxonomy term {row.get('taxonomy_term_id')!r}"
+            )
+            continue
+        code, taxonomy = term.get("code") or term["id"], term.get("taxonomy", "")
+        try:
+            if taxonomy == STATUS_TAXONOMY:
+                if code not in RESIDENCE_STATUSES:
+                    raise Invalid(f"unknown residence status {code!r}")
+                statuses.append(code)
+            elif taxonomy == GROUP_TAXONOMY:
+                if code not in TARGET_GROUPS:
+                    raise Invalid(f"unknown target group {code!r}")
+                groups.append(code)
+            elif taxonomy == "lotse":
+                known = load_taxonomy().get(code)
+                if known is not None and known.parent:
+                    subtopic = code
+                    topic = topic or known.parent
+                else:
+                    topic = check_topic(code)
+        except Invalid as exc:
+            problems.append(f"{origin}: taxonomy_term_id: {exc}")
+    if topic and subtopic:
+        try:
+            check_subtopic(subtopic, topic)
+        except Invalid as exc:
+            problems.append(f"{rows[0][0]}: taxonomy_term_id: {exc}")
+    return topic, subtopic, statuses, groups
+
+
+def _rule(origin: str, row: dict[str, str], problems: list[str]) -> Rule | None:
+    try:
+        if (row.get("freq") or "WEEKLY").upper() != "WEEKLY":
+            raise Invalid("only weekly schedules (freq WEEKLY) are supported")
+        days = [d.strip().upper() for d in row.get("byday", "").split(",") if d.strip()]
+        if not days or any(d not in BYDAY for d in days):
+            raise Invalid(f"{row.get('byday')!r} is not a list of days like MO,TU")
+        return rule_from_schedule(",".join(days), row.get("opens_at", ""), row.get("closes_at", ""))
+    except (Invalid, ValueError) as exc:
+        problems.append(f"{origin}: byday/opens_at/closes_at: {exc}")
+        return None
+
+
+def write_package(
+    session: Session,
+    target: Path,
+    progress: Callable[[Iterable[Service]], Iterable[Service]] = lambda s: s,
+) -> int:
+    """Write the whole catalogue as an HSDS package folder (or .zip); returns the service count."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in FILES}
+    for org in session.scalars(select(Organization).order_by(Organization.id)):
+        out["organization"].append(
+            {
+                "id": org.id,
+                "name": org.name,
+                "description": org.description,
+                "email": org.email,
+                "website": org.website,
+            }
+        )
+    for code, term in load_taxonomy().items():
+        out["taxonomy_term"].append(
+            {
+                "id": code,
+                "code": code,
+                "name": term.names.get("de", code),
+                "description": term.names.get("en", ""),
+                "parent_id": term.parent or "",
+                "taxonomy": "lotse",
+            }
+        )
+    for code in RESIDENCE_STATUSES:
+        out["taxonomy_term"].append(
+            {
+                "id": f"{STATUS_TAXONOMY}:{code}",
+                "code": code,
+                "name": code,
+                "description": "",
+                "parent_id": "",
+                "taxonomy": STATUS_TAXONOMY,
+            }
+        )
+    for code in TARGET_GROUPS:
+        out["taxonomy_term"].append(
+            {
+                "id": f"{GROUP_TAXONOMY}:{code}",
+                "code": code,
+                "name": code,
+                "description": "",
+                "parent_id": "",
+                "taxonomy": GROUP_TAXONOMY,
+            }
+        )
+    for loc in session.scalars(select(Location).order_by(Location.id)):
+        out["location"].append(
+            {
+                "id": loc.id,
+                "organization_id": loc.organization_id or "",
+                "location_type": "physical",
+                "name": loc.name,
+                "latitude": loc.latitude if loc.latitude is not None else "",
+                "longitude": loc.longitude if loc.longitude is not None else "",
+            }
+        )
+        out["address"].append(
+            {
+                "id": f"{loc.id}/address",
+                "location_id": loc.id,
+                "address_1": loc.address_1,
+                "city": loc.city,
+                "postal_code": loc.postal_code,
+                "state_province": "",
+                "country": "DE",
+                "address_type": "physical",
+            }
+        )
+    services = session.scalars(
+        select(Service)
+        .order_by(Service.id)
+        .options(
+            selectinload(Service.eligibility),
+            selectinload(Service.languages),
+            selectinload(Service.phones),
+            selectinload(Service.schedules),
+            selectinload(Service.areas),
+            selectinload(Service.locations),
+            selectinload(Service.translations),
+        )
+    ).all()
+    for s in progress(services):
+        out["service"].append(
+            {
+                "id": s.id,
+                "organization_id": s.organization_id,
+                "name": s.name,
+                "description": s.description,
+                "url": s.url,
+                "email": s.email,
+                "status": s.status,
+                "minimum_age": s.minimum_age if s.minimum_age is not None else "",
+                "maximum_age": s.maximum_age if s.maximum_age is not None else "",
+                "assured_date": s.assured_date.isoformat() if s.assured_date else "",
+                "source": s.source,
+            }
+        )
+        links = [("lotse", s.topic)] + ([("lotse", s.subtopic)] if s.subtopic else [])
+        links += [(STATUS_TAXONOMY, f"{STATUS_TAXONOMY}:{st}") for st in sorted(s.statuses)]
+        links += [(GROUP_TAXONOMY, f"{GROUP_TAXONOMY}:{g}") for g in s.target_groups or []]
+        for n, (_, term_id) in enumerate(links, 1):
+            out["attribute"].append(
+                {
+                    "id": f"{s.id}/attribute/{n}",
+                    "link_id": s.id,
+                    "link_type": "service",
+                    "link_entity": "service",
+                    "taxonomy_term_id": term_id,
+                    "value": "",
+                }
+            )
+        for p in s.phones:
+            out["phone"].append(
+                {"id": p.id, "service_id": s.id, "number": p.number, "description": p.description}
+            )
+        for r in s.schedules:
+            out["schedule"].append(
+                {
+                    "id": r.id,
+                    "service_id": s.id,
+                    "freq": r.freq,
+                    "wkst": "MO",
+                    "byday": r.byday,
+                    "opens_at": r.opens_at,
+                    "closes_at": r.closes_at,
+                }
+            )
+        for lang in s.languages:
+            out["language"].append(
+                {"id": lang.id, "service_id": s.id, "name": "", "code": lang.code}
+            )
+        for a in s.areas:
+            out["service_area"].append(
+                {"id": a.id, "service_id": s.id, "name": a.area.name, "description": a.area.kind}
+            )
+        for link in s.locations:
+            out["service_at_location"].append(
+                {"id": link.id, "service_id": s.id, "location_id": link.location_id}
+            )
+        for t in s.translations:
+            out["service_translation"].append(
+                {
+                    "service_id": s.id,
+                    "language": t.language,
+                    "name": t.name,
+                    "description": t.description,
+                }
+            )
+    areas = session.scalars(
+        select(Area).options(selectinload(Area.aliases)).order_by(Area.id)
+    ).all()
+    names = {a.id: a.name for a in areas}
+    for a in areas:
+        out["area"].append(
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "parent": names.get(a.parent_id, "") if a.parent_id else "",
+                "latitude": a.latitude if a.latitude is not None else "",
+                "longitude": a.longitude if a.longitude is not None else "",
+                "holidays": a.holidays,
+                "aliases": "|".join(sorted(x.alias for x in a.aliases)),
+            }
+        )
+    texts = {}
+    for name, rows in out.items():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FILES[name], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        texts[f"{name}.csv"] = buffer.getvalue()
+    if target.suffix.lower() == ".zip":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for filename, text in texts.items():
+                archive.writestr(filename, text)
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        for filename, text in texts.items():
+            (target / filename).write_text(text, encoding="utf-8")
+    return len(services)
