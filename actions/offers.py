@@ -178,7 +178,7 @@ class ActionAskLocation(Action):
             dispatcher.utter_message(
                 response="utter_place_not_covered",
                 place=prompt.get("place", "?"),
-                regions=prompt.get("regions", ""),
+                regions=isolate(str(prompt.get("regions", "")), tracker_language(tracker)),
             )
         else:
             dispatcher.utter_message(response="utter_ask_location")

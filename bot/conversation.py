@@ -26,6 +26,7 @@ from lotse.conversations import (
 from lotse.db import in_session
 from lotse.places import covered_regions, nearest_place
 from lotse.safety import find_phrase, load_phrases
+from lotse.text import isolate
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,8 @@ class Gateway:
             return [await self.text_reply(chat, "unavailable")]
         if place is None:
             language = await self.language_for(chat)
-            text = self.texts.get(language, "location_outside").format(regions=", ".join(regions))
+            shown = isolate(", ".join(regions), language)
+            text = self.texts.get(language, "location_outside").format(regions=shown)
             return [Reply(text)]
         return await self._ask_rasa(chat, "/inform" + json.dumps({"location": place}))
 

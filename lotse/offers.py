@@ -83,8 +83,13 @@ def _differs_by_status(services: list[Service]) -> bool:
     )
 
 
+ADULT_GROUPS = ("18_26", "27_plus")
+
+
 def _differs_by_age(services: list[Service]) -> bool:
-    return any(not all(_eligible_age(s, group) for s in services) for group in AGE_GROUPS)
+    """Whether an adult's age changes the list (youth services up to 26, adult ones from 27).
+    Minors are not asked about for "from 16" or "from 18": cards show the age range instead."""
+    return any(not all(_eligible_age(s, group) for s in services) for group in ADULT_GROUPS)
 
 
 def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple[Service, int]]:

@@ -208,3 +208,44 @@ async def answer(user: FakeUser, quiet: float = 2.0, timeout: float = 30.0) -> l
     """A whole answer: the first reply (waited for generously), then what follows it closely."""
     first = await user.wait_for_reply(timeout=timeout)
     return [first, *await settle(user, quiet=quiet)]
+
+
+def _titles(section: str, key: str) -> set[str]:
+    from lotse import LANGUAGES
+    from lotse.i18n import section as texts
+
+    return {str(texts(lang, section)[key]) for lang in LANGUAGES}
+
+
+def button_titles(message: dict) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [b["text"] for row in rows for b in row]
+
+
+def ends_offer_list(message: dict) -> bool:
+    """The last card of an offer list carries the "talk to a person" button."""
+    return bool(set(button_titles(message)) & _titles("lotse_buttons", "callback"))
+
+
+def asks_status_or_age(message: dict) -> str | None:
+    """The "prefer not to say" button of a residence-status or age question, if it is one."""
+    unknown = _titles("lotse_residence_status", "unknown") | _titles("lotse_age_groups", "unknown")
+    return next((t for t in button_titles(message) if t in unknown), None)
+
+
+async def offer_list(
+    user: FakeUser, timeout: float = 40.0, answer_with: str | None = None
+) -> list[dict]:
+    """Replies up to the end of an offer list; a status or age question on the way is answered
+    with `answer_with` (a button title) or "prefer not to say"."""
+    seen: list[dict] = []
+    while True:
+        batch = await replies_until(
+            user, lambda m: ends_offer_list(m) or bool(asks_status_or_age(m)), timeout
+        )
+        seen += batch
+        last = batch[-1]
+        if ends_offer_list(last):
+            return seen
+        choice = answer_with if answer_with in button_titles(last) else asks_status_or_age(last)
+        await user.press(choice, message=last)

@@ -51,18 +51,19 @@ class BotApiMethods:
         return self._messages[key]
 
     @staticmethod
-    def _text(params: JSON) -> str:
-        text = str(params.get("text", ""))
+    def _text(params: JSON) -> JSON:
+        """`text` as users see it, and the `entities` Telegram derives from HTML markup."""
+        text, entities = str(params.get("text", "")), []
         if str(params.get("parse_mode", "")).upper() == "HTML":
             parser = _HtmlText()
             parser.feed(text)
             parser.close()
-            text = "".join(parser.parts)
+            text, entities = "".join(parser.parts), parser.entities
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        return text
+        return {"text": text, **({"entities": entities} if entities else {})}
 
     def _true(self, params: JSON) -> bool:
         return True
@@ -117,7 +118,7 @@ class BotApiMethods:
 
     def _send_message(self, params: JSON) -> JSON:
         chat = self._chat(params["chat_id"])
-        fields: JSON = {"text": self._text(params)}
+        fields: JSON = self._text(params)
         markup = params.get("reply_markup")
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             fields["reply_markup"] = markup  # Message.reply_markup only carries inline keyboards
@@ -149,7 +150,7 @@ class BotApiMethods:
         return new
 
     def _edit_text(self, params: JSON) -> JSON | bool:
-        return self._edit(params, {"text": self._text(params)})
+        return self._edit(params, self._text(params))
 
     def _edit_markup(self, params: JSON) -> JSON | bool:
         return self._edit(params, {})

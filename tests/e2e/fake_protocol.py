@@ -62,18 +62,41 @@ class SentMessage(NamedTuple):
     message: JSON
 
 
+ENTITY_TYPES = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "a": "text_link"}
+
+
 class _HtmlText(HTMLParser):
     """Strips Telegram HTML like the server does, so tests assert on the text users see."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.entities: list[JSON] = []
+        self._open: list[tuple[str, int, dict[str, str | None]]] = []
+
+    def _offset(self) -> int:  # Telegram counts UTF-16 code units
+        return len("".join(self.parts).encode("utf-16-le")) // 2
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in HTML_TAGS:
             raise ApiError(
                 400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
             )
+        self._open.append((tag, self._offset(), dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._open or self._open[-1][0] != tag:
+            raise ApiError(400, f"Bad Request: can't parse entities: unexpected end tag {tag}")
+        _, start, attrs = self._open.pop()
+        if tag in ENTITY_TYPES and self._offset() > start:
+            entity: JSON = {
+                "type": ENTITY_TYPES[tag],
+                "offset": start,
+                "length": self._offset() - start,
+            }
+            if tag == "a":
+                entity["url"] = attrs.get("href") or ""
+            self.entities.append(entity)
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)

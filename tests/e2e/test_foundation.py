@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import answer, replies_until
+from tests.e2e.conftest import answer, ends_offer_list, replies_until
 
 pytestmark = pytest.mark.e2e
 
@@ -21,21 +21,30 @@ def buttons(message: dict) -> list[str]:
 async def test_german_housing_question_in_loerrach(lotse, new_user) -> None:
     user = new_user("de")
     await user.send("Ich suche eine Wohnung in Lörrach")
-    seen = await replies_until(user, is_card("Mieterberatung Lörrach"))
+    seen = await replies_until(user, ends_offer_list)
     texts = [m["text"] for m in seen]
     assert texts[0] == "Hier bekommen Sie Hilfe in Lörrach:"
-    card = next(t for t in texts if "Fachstelle Wohnen der Stadt Lörrach" in t)
-    # name, address, phone, opening hours and languages, from the demo catalogue in the database
-    assert "📍 Lindenweg 4, 79539 Lörrach" in card
-    assert "📞 +49 7621 0174 78" in card
-    assert "🕒 Mo-Fr 09:00-12:00; Th 14:00-17:00" in card
-    assert "🗣 Deutsch, English, Français" in card
+    card = next(m for m in seen if "Fachstelle Wohnen der Stadt Lörrach" in m["text"])
+    # name, what they do, address with map link, phone, hours with "open now / next open",
+    # languages, from the demo catalogue in the database
+    text = card["text"]
+    assert "📍 Modellweg 119, 79539 Lörrach" in text
+    assert "📞 +49 7621 555 0938" in text
+    assert "🕒 Mo–Fr 8:30–12:00; Do 14:00–17:00 · " in text
+    assert any(
+        w in text
+        for w in ("jetzt geöffnet bis", "öffnet heute um", "öffnet morgen um", "öffnet wieder am")
+    )
+    assert "🗣 العربية, Deutsch, English" in text
+    entities = {e["type"] for e in card.get("entities") or []}
+    assert {"bold", "text_link"} <= entities, card.get("entities")
+    assert len(texts) == 4  # a header and three cards
 
 
 async def test_english_question_gets_an_english_answer(lotse, new_user) -> None:
     user = new_user("en")
     await user.send("I am looking for a flat in Loerrach")
-    seen = await replies_until(user, is_card("Mieterberatung Lörrach"))
+    seen = await replies_until(user, ends_offer_list)
     assert seen[0]["text"] == "Here is where you can get help in Lörrach:"
 
 
@@ -45,8 +54,15 @@ async def test_without_a_place_lotse_asks_then_answers(lotse, new_user) -> None:
     question = await user.wait_for_reply(timeout=30)
     assert question["text"] == "In welchem Ort oder Berliner Bezirk wohnen Sie?"
     await user.send("ich wohne in schopfheim")
-    seen = await replies_until(user, is_card("Jobcenter Schopfheim"))
+    # Jobcenter or Agentur für Arbeit: that depends on the residence status, so Lotse asks
+    status = await user.wait_for_reply(timeout=30)
+    assert status["text"].startswith("Welche Stelle für Sie zuständig ist")
+    assert "Duldung" in buttons(status)
+    await user.press("Duldung", message=status)
+    seen = await replies_until(user, ends_offer_list)
     assert seen[0]["text"] == "Hier bekommen Sie Hilfe in Schopfheim:"
+    names = " ".join(m["text"] for m in seen)
+    assert "Agentur für Arbeit" in names and "Jobcenter" not in names
 
 
 async def test_unknown_place_is_named_and_asked_again(lotse, new_user) -> None:
@@ -55,10 +71,14 @@ async def test_unknown_place_is_named_and_asked_again(lotse, new_user) -> None:
     assert "wohnen Sie" in (await user.wait_for_reply(timeout=30))["text"]
     await user.send("Atlantis")
     replies = await answer(user, quiet=3)
-    assert "„Atlantis“ kenne ich leider nicht" in replies[0]["text"]
-    assert replies[-1]["text"] == "In welchem Ort oder Berliner Bezirk wohnen Sie?"
+    assert len(replies) == 1, [r["text"] for r in replies]
+    text = replies[0]["text"]
+    assert "„Atlantis“ kenne ich leider nicht" in text
+    assert "Berlin" in text and "Landkreis Lörrach" in text  # honest about what is covered
+    assert buttons(replies[0]) == ["👤 Mit einem Menschen sprechen"]  # and the callback offer
     await user.send("Neukölln")
-    await replies_until(user, is_card("Volkshochschule Bezirk Neukölln"))
+    seen = await replies_until(user, ends_offer_list)
+    assert any("Volkshochschule Neukölln" in m["text"] for m in seen)
 
 
 async def test_start_buttons_lead_to_offers(lotse, new_user) -> None:
@@ -71,7 +91,8 @@ async def test_start_buttons_lead_to_offers(lotse, new_user) -> None:
     question = await user.wait_for_reply(timeout=30)
     assert question["text"] == "In welchem Ort oder Berliner Bezirk wohnen Sie?"
     await user.send("Weil am Rhein")
-    await replies_until(user, is_card("Fachstelle Wohnen der Stadt Weil am Rhein"))
+    seen = await replies_until(user, ends_offer_list)
+    assert "Fachstelle Wohnen der Stadt Weil am Rhein" in seen[1]["text"]
 
 
 async def test_language_command_switches_the_reply_language(lotse, new_user) -> None:
@@ -94,7 +115,7 @@ async def test_language_command_switches_the_reply_language(lotse, new_user) -> 
     assert "українською" in confirmation["text"].lower()
     # the explicit choice wins over the message language and the app language
     await user.send("Ich suche eine Wohnung in Lörrach")
-    seen = await replies_until(user, is_card("Mieterberatung Lörrach"))
+    seen = await replies_until(user, ends_offer_list)
     intro = seen[0]["text"]
     assert "Lörrach" in intro and any("а" <= ch <= "я" for ch in intro.lower()), intro
 
@@ -136,4 +157,4 @@ async def test_unknown_command_and_help(lotse, new_user) -> None:
 async def test_a_4096_character_message_is_answered(lotse, new_user) -> None:
     user = new_user("de")
     await user.send(("Ich suche eine Wohnung in Lörrach. " * 200)[:4096])
-    await replies_until(user, is_card("Mieterberatung Lörrach"))
+    await replies_until(user, ends_offer_list)

@@ -58,3 +58,53 @@ def test_placeholders_are_kept_in_every_translation() -> None:
         for lang in LANGUAGES:
             text = sources[lang]["lotse_responses"][name][0]["text"]
             assert set(re.findall(r"\{\w+\}", text)) == wanted, (lang, name)
+
+
+def test_card_parts_exist_with_their_placeholders_in_every_language() -> None:
+    import re
+
+    from lotse.i18n import section
+
+    for name in ("lotse_card", "lotse_buttons", "lotse_residence_status", "lotse_age_groups"):
+        reference = section("en", name)
+        for lang in LANGUAGES:
+            table = section(lang, name)
+            assert set(table) == set(reference), (lang, name)
+            for key, text in table.items():
+                wanted = set(re.findall(r"\{\w+\}", str(reference[key])))
+                assert set(re.findall(r"\{\w+\}", str(text))) == wanted, (lang, name, key)
+    for lang in LANGUAGES:
+        assert len(section(lang, "lotse_weekdays")) == 7
+        assert len(section(lang, "lotse_weekdays_short")) == 7
+
+
+class _NoRasa:
+    """Stands in for Rasa only where a test never reaches it (the gateway's own paths)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, sender: str, message: str, metadata: dict) -> list[dict]:
+        self.sent.append(message)
+        return [
+            {
+                "custom": {
+                    "lotse_card": {"text": "Name\nx", "html": "<b>Name</b>\nx"},
+                    "buttons": [{"title": "👤", "payload": "/request_callback"}],
+                }
+            }
+        ]
+
+
+async def test_a_shared_location_becomes_the_place_answer(small_db) -> None:
+    from bot.conversation import Chat, Gateway
+
+    rasa = _NoRasa()
+    gateway = Gateway(rasa)  # type: ignore[arg-type]
+    replies = await gateway.on_location(Chat("tg:7", "en"), 47.614, 7.665)
+    assert rasa.sent == ['/inform{"location": "L\\u00f6rrach"}']
+    assert replies[0].html == "<b>Name</b>\nx" and replies[0].text == "Name\nx"
+    assert replies[0].buttons and replies[0].buttons[0][0].title == "👤"
+    outside = await gateway.on_location(Chat("tg:7", "en"), 53.55, 9.99)
+    assert outside[0].text.startswith("Thanks for your location. It is outside")
+    assert len(rasa.sent) == 1
