@@ -12,8 +12,9 @@ from rasa_sdk.types import DomainDict
 from actions.common import in_session, message_metadata
 from lotse import LANGUAGES
 from lotse.conversations import GATEWAY_PAYLOAD_KEY, reply_language
-from lotse.places import resolve_place
+from lotse.places import find_places
 from lotse.taxonomy import match_subtopic
+from lotse.text import fold
 
 INTENT_TOPICS = {
     "ask_housing": "housing",
@@ -49,11 +50,31 @@ def is_new_question(text: str, names_a_place: bool) -> bool:
     return len(text.split()) >= 2 and not names_a_place
 
 
-async def is_topic_switch(text: str) -> bool:
+MIN_WORDS_BESIDE_PLACE = (
+    4  # "Ich suche eine Wohnung in Lörrach" switches; "ich wohne in Lörrach" not
+)
+MIN_SWITCH_CONFIDENCE = 0.6
+
+
+def intent_confidence(tracker: Tracker) -> float:
+    return float(((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0)
+
+
+async def is_topic_switch(text: str, confidence: float = 1.0) -> bool:
+    """While Lotse asks for the place: a new question (several words, no place), or a whole
+    question that also names the place, clearly classified."""
     if len(text.split()) < 2:
         return False
-    names_a_place = bool(await in_session(lambda session: resolve_place(session, text)))
-    return is_new_question(text, names_a_place)
+
+    def place_words(session: object) -> int:
+        matches = find_places(session, text)  # type: ignore[arg-type]
+        return max((m.length for m in matches), default=0)
+
+    in_place = await in_session(place_words)
+    if not in_place:
+        return is_new_question(text, names_a_place=False)
+    beside = len(fold(text).split()) - in_place
+    return beside >= MIN_WORDS_BESIDE_PLACE and confidence >= MIN_SWITCH_CONFIDENCE
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -90,7 +111,9 @@ class ValidateSlotMappings(ValidationAction):
         if topic is None or topic == tracker.get_slot("topic"):
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
-        if asking_for_location(tracker) and not await is_topic_switch(text):
+        if asking_for_location(tracker) and not await is_topic_switch(
+            text, intent_confidence(tracker)
+        ):
             return {}
         return {"topic": topic}
 
@@ -102,7 +125,9 @@ class ValidateSlotMappings(ValidationAction):
         if topic is None:
             return {}
         text = (tracker.latest_message or {}).get("text") or ""
-        if asking_for_location(tracker) and not await is_topic_switch(text):
+        if asking_for_location(tracker) and not await is_topic_switch(
+            text, intent_confidence(tracker)
+        ):
             return {}
         subtopic = match_subtopic(text, topic)
         return {} if subtopic == tracker.get_slot("subtopic") else {"subtopic": subtopic}

@@ -67,7 +67,7 @@ async def test_console_chat_uses_the_same_gateway(lotse):
     assert result.returncode == 0, result.stderr
     assert "1) 🏠 Wohnen" in out  # the greeting's buttons, numbered
     assert "Fachstelle Wohnen der Stadt Lörrach" in out
-    assert "📞 +49 7621 0174 78" in out
+    assert "📞 +49 7621 555 0938" in out
 
 
 async def test_lotse_run_refuses_a_busy_port(fake_api, tmp_path):

@@ -137,6 +137,18 @@ async def test_a_place_answer_never_changes_the_topic(db, text) -> None:
     assert events == []
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Ich suche eine Wohnung in Lörrach", "ask_housing"),
+        ("I need a job in Neukölln now", "ask_work"),
+    ],
+)
+async def test_a_whole_new_question_naming_a_place_changes_the_topic(db, text, intent) -> None:
+    _, events = await run(ValidateSlotMappings(), asking_for_place(text, intent))
+    assert SlotSet("topic", {"ask_housing": "housing", "ask_work": "work"}[intent]) in events
+
+
 async def test_a_new_question_while_asked_for_the_place_changes_the_topic(db) -> None:
     t = asking_for_place("eigentlich suche ich Arbeit", "ask_work")
     _, events = await run(ValidateSlotMappings(), t)
