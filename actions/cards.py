@@ -17,7 +17,7 @@ from lotse import LANGUAGE_NAMES
 from lotse.conversations import CARD_KEY
 from lotse.i18n import section, text
 from lotse.offers import UNKNOWN, Offer
-from lotse.schedule import BERLIN, Rule, rule_from_schedule
+from lotse.schedule import BERLIN, Rule, format_days, rule_from_schedule
 from lotse.text import isolate
 
 _TAG = re.compile(r"<[^>]+>")
@@ -43,18 +43,8 @@ def hours_line(rules: list[Rule], language: str) -> str:
         grouped.setdefault(rule.days, []).append(span)
     parts = []
     for days, spans in grouped.items():
-        parts.append(f"{_days(days, names)} {', '.join(spans)}")
+        parts.append(f"{format_days(days, names, '–', ', ')} {', '.join(spans)}")
     return "; ".join(parts)
-
-
-def _days(days: tuple[int, ...], names: list[str]) -> str:
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and day == runs[-1][-1] + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ", ".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}–{names[r[-1]]}" for r in runs)
 
 
 def opening_text(offer: Offer, language: str, now: datetime) -> str:

@@ -11,6 +11,7 @@ HSDS's own `minimum_age`/`maximum_age` carry the age range. See docs/decisions.m
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from lotse.db import Base
 from lotse.models import utcnow
@@ -294,6 +295,19 @@ class CatalogueRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def service_children() -> list[Any]:
+    """Loader options that fetch a service's rows in one query per table (cards, exports)."""
+    return [
+        selectinload(Service.eligibility),
+        selectinload(Service.languages),
+        selectinload(Service.phones),
+        selectinload(Service.schedules),
+        selectinload(Service.areas),
+        selectinload(Service.locations),
+        selectinload(Service.translations),
+    ]
 
 
 CATALOGUE_TABLES = (

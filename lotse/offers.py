@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea
+from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea, service_children
 from lotse.models import CATALOGUE_TOPICS, utcnow
 from lotse.places import area_chain, holiday_calendar
 from lotse.schedule import Opening, next_opening, rule_from_schedule
@@ -106,14 +106,7 @@ def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple
     services = session.scalars(
         select(Service)
         .where(Service.id.in_(list(distance)), Service.topic == topic, Service.status == "active")
-        .options(
-            selectinload(Service.eligibility),
-            selectinload(Service.languages),
-            selectinload(Service.schedules),
-            selectinload(Service.phones),
-            selectinload(Service.translations),
-            selectinload(Service.locations),
-        )
+        .options(*service_children())
     ).all()
     return [(service, distance[service.id]) for service in services]
 

@@ -101,18 +101,26 @@ def format_hours(rules: list[Rule], day_names: list[str] | tuple[str, ...] = DAY
     """Rules back in the notation (with `day_names` for display in a client's language)."""
     parts = []
     for rule in rules:
-        parts.append(f"{_format_days(rule.days, day_names)} {_hm(rule.opens)}-{_hm(rule.closes)}")
+        parts.append(f"{format_days(rule.days, day_names)} {_hm(rule.opens)}-{_hm(rule.closes)}")
     return "; ".join(parts)
 
 
-def _format_days(days: tuple[int, ...], names: list[str] | tuple[str, ...]) -> str:
+def format_days(
+    days: tuple[int, ...],
+    names: list[str] | tuple[str, ...] = DAYS,
+    to: str = "-",
+    then: str = ",",
+) -> str:
+    """`Mo-Fr,Su`: runs of days joined by `to`, separate ones by `then`."""
     runs: list[list[int]] = []
     for day in days:
         if runs and day == runs[-1][-1] + 1:
             runs[-1].append(day)
         else:
             runs.append([day])
-    return ",".join(names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs)
+    return then.join(
+        names[r[0]] if len(r) == 1 else f"{names[r[0]]}{to}{names[r[-1]]}" for r in runs
+    )
 
 
 def _hm(value: time) -> str:

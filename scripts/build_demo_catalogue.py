@@ -30,6 +30,11 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from lotse import hsds as _hsds  # noqa: E402
+from lotse.catalogue import matrix as _matrix  # noqa: E402
+
 CATALOGUE_DIR = ROOT / "data" / "catalogue"
 KINDS_FILE = CATALOGUE_DIR / "demo_kinds.yml"
 PLACES_FILE = CATALOGUE_DIR / "places.csv"
@@ -37,47 +42,10 @@ TAXONOMY_FILE = CATALOGUE_DIR / "taxonomy.yml"
 OUTPUT_FILE = CATALOGUE_DIR / "demo_catalogue.csv"
 
 SEED = 2026
-TRANSLATED = ("en", "ar", "uk", "ru", "tr", "fa", "fr")
-HEADER = (
-    "id",
-    "organization",
-    "name",
-    "topic",
-    "subtopic",
-    "description",
-    "service_area",
-    "address",
-    "postal_code",
-    "city",
-    "latitude",
-    "longitude",
-    "phone",
-    "email",
-    "website",
-    "hours",
-    "languages",
-    "residence_status",
-    "min_age",
-    "max_age",
-    "target_groups",
-    "assured_date",
-    "source",
-    *(f"{prefix}_{lang}" for lang in TRANSLATED for prefix in ("name", "description")),
-)
-RESIDENCE_STATUSES = frozenset(
-    {
-        "asylum_seeker",
-        "tolerated",
-        "protection_status",
-        "temporary_protection",
-        "eu_citizen",
-        "work_or_study_permit",
-        "settled",
-    }
-)
-TARGET_GROUPS = frozenset(
-    {"women", "families", "youth", "students", "workers", "lgbtiq", "disabled"}
-)
+TRANSLATED = tuple(_matrix.TRANSLATED)
+HEADER = tuple(_matrix.MATRIX_COLUMNS)  # the matrix format the importer reads
+RESIDENCE_STATUSES = frozenset(_hsds.RESIDENCE_STATUSES)
+TARGET_GROUPS = frozenset(_hsds.TARGET_GROUPS)
 PER_PLACE_LEVELS = frozenset({"municipality", "borough"})
 UNIT_LEVELS = frozenset({"district", "state", "group"})
 # Fields a region, a place override or a unit may set on top of the kind's.

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lotse.catalogue.matrix import MATRIX_COLUMNS, TRANSLATED
-from lotse.hsds import Service
+from lotse.hsds import Service, service_children
 from lotse.schedule import format_hours, rule_from_schedule
 
 
@@ -19,16 +19,7 @@ def matrix_rows(session: Session) -> list[dict[str, str]]:
         select(Service)
         .where(Service.status == "active")  # unpublished offers stay out of the workshop sheet
         .order_by(Service.id)
-        .options(
-            selectinload(Service.organization),
-            selectinload(Service.eligibility),
-            selectinload(Service.languages),
-            selectinload(Service.phones),
-            selectinload(Service.schedules),
-            selectinload(Service.areas),
-            selectinload(Service.locations),
-            selectinload(Service.translations),
-        )
+        .options(selectinload(Service.organization), *service_children())
     ).all()
     rows = []
     for s in services:

@@ -41,7 +41,7 @@ from lotse.catalogue.records import (
     check_topic,
     check_url,
 )
-from lotse.hsds import Area, Location, Organization, Service
+from lotse.hsds import Area, Location, Organization, Service, service_children
 from lotse.schedule import BYDAY, Rule, rule_from_schedule
 from lotse.taxonomy import load_taxonomy
 
@@ -378,17 +378,7 @@ def write_package(
             }
         )
     services = session.scalars(
-        select(Service)
-        .order_by(Service.id)
-        .options(
-            selectinload(Service.eligibility),
-            selectinload(Service.languages),
-            selectinload(Service.phones),
-            selectinload(Service.schedules),
-            selectinload(Service.areas),
-            selectinload(Service.locations),
-            selectinload(Service.translations),
-        )
+        select(Service).order_by(Service.id).options(*service_children())
     ).all()
     for s in progress(services):
         out["service"].append(

@@ -36,6 +36,7 @@ from lotse.hsds import (
     ServiceAtLocation,
     ServiceEligibility,
     ServiceTranslation,
+    service_children,
 )
 from lotse.models import utcnow
 from lotse.schedule import Rule, rule_from_schedule, rules_to_byday
@@ -260,15 +261,7 @@ def store_records(
             for s in session.scalars(
                 select(Service)
                 .where(Service.id.in_([r.id for r in records]))
-                .options(
-                    selectinload(Service.eligibility),
-                    selectinload(Service.languages),
-                    selectinload(Service.phones),
-                    selectinload(Service.schedules),
-                    selectinload(Service.areas),
-                    selectinload(Service.locations),
-                    selectinload(Service.translations),
-                )
+                .options(*service_children())
             )
         }
         if len(records) <= 30_000
