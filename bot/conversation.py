@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,15 +20,22 @@ from lotse.buttons import issue_token, redeem_token
 from lotse.conversations import (
     CARD_KEY,
     GATEWAY_PAYLOAD_KEY,
+    REQUEST_CONTACT_KEY,
     choose_language,
+    expect_contact,
     known_languages,
     remember_reply_language,
     reply_language,
+    store_shared_phone,
 )
 from lotse.db import in_session
+from lotse.desk import CLIENT_PREFIX, DESK_PREFIX
 from lotse.places import covered_regions, nearest_place
 from lotse.safety import find_phrase, load_phrases
 from lotse.text import isolate
+
+if TYPE_CHECKING:
+    from bot.facilitators import FacilitatorDesk
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +52,8 @@ class Chat:
 
     conversation_id: str
     language_code: str | None = None
+    user_id: int | None = None
+    """The Telegram user who wrote or pressed (a facilitator, in a desk group)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     html: str | None = None
     """The same text with Telegram HTML (offer cards: bold name, map link); `text` is plain."""
+    request_contact: str | None = None
+    """A share-contact button with this label (the phone number for a callback)."""
+    remove_keyboard: bool = False
 
 
 def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
@@ -80,10 +94,18 @@ def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
 
 
 class Gateway:
-    def __init__(self, rasa: RasaClient, texts: Texts | None = None) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        texts: Texts | None = None,
+        desk: FacilitatorDesk | None = None,
+        after_turn: Callable[[], None] | None = None,
+    ) -> None:
         self.rasa = rasa
         self.texts = texts or load_texts()
         self.emergency_phrases = load_phrases()
+        self.desk = desk
+        self.after_turn = after_turn
 
     # -- language -------------------------------------------------------------------------
     async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:
@@ -113,7 +135,55 @@ class Gateway:
         text = " ".join(text.split())[:MAX_NLU_CHARS].lstrip("/")
         if not text:
             return [await self.text_reply(chat, "non_text")]
+        if self.desk is not None:
+            try:
+                if chat.user_id is not None:  # a facilitator's note or live-chat message?
+                    handled = await self.desk.on_private_text(chat.user_id, text)
+                    if handled is not None:
+                        return handled
+                if await self.desk.client_in_live_chat(chat.conversation_id, text):
+                    return []  # relayed to the facilitator; Lotse's NLU stays out of it
+            except Exception:
+                log.exception("desk lookup failed; answering with Lotse")
         return await self._ask_rasa(chat, text)
+
+    async def on_status(self, chat: Chat) -> list[Reply]:
+        """The client's open callback request, with a button to cancel it."""
+        language = await self.language_for(chat)
+        if self.desk is None:
+            return [Reply(self.texts.get(language, "status_none"))]
+        try:
+            text, options = await self.desk.status(chat.conversation_id, language)
+        except Exception:
+            log.exception("could not read the callback request")
+            return [Reply(self.texts.get(language, "unavailable"))]
+        return [Reply(text, await self._tokens(chat, options) if options else [])]
+
+    async def on_facilitator_command(self, chat: Chat, command: str) -> list[Reply]:
+        replies = None
+        if self.desk is not None and chat.user_id is not None:
+            try:
+                replies = await self.desk.on_command(chat.user_id, command)
+            except Exception:
+                log.exception("desk command failed")
+                return [await self.text_reply(chat, "unavailable")]
+        return replies if replies is not None else [await self.text_reply(chat, "unknown_command")]
+
+    async def on_contact(self, chat: Chat, phone: str, own: bool) -> list[Reply]:
+        """A shared contact: the client's own number, if Lotse asked for it for a callback."""
+        try:
+            stored = own and await in_session(
+                lambda s: store_shared_phone(s, chat.conversation_id, phone)
+            )
+        except Exception:
+            log.exception("could not store the shared number")
+            return [await self.text_reply(chat, "unavailable")]
+        if not stored:
+            return [await self.text_reply(chat, "non_text")]
+        replies = await self._ask_rasa(chat, '/inform{"phone_shared": true}')
+        if replies:
+            replies[0].remove_keyboard = True
+        return replies
 
     async def on_start(self, chat: Chat) -> list[Reply]:
         return await self._ask_rasa(chat, "/greet")
@@ -133,23 +203,33 @@ class Gateway:
         buttons = await self._tokens(chat, options)
         return [Reply(self.texts.get(language, "choose_language"), buttons)]
 
-    async def on_button(self, chat: Chat, token: str) -> list[Reply]:
-        """A pressed button: look up what the token stands for; never trust its data."""
+    async def redeem(self, chat: Chat, token: str) -> str | None:
+        """What a pressed button's token stands for in this chat (None: forged or stale).
+        Raises if the database cannot be reached."""
 
-        def redeem(session: Session) -> str | None:
+        def lookup(session: Session) -> str | None:
             button = redeem_token(session, chat.conversation_id, token)
             return button.payload if button else None
 
+        payload = await in_session(lookup)
+        if payload is None:
+            log.warning("refused unknown button data from %s", chat.conversation_id)
+        return payload
+
+    async def on_button(self, chat: Chat, token: str) -> list[Reply]:
+        """A pressed button: look up what the token stands for; never trust its data."""
         try:
-            payload = await in_session(redeem)
+            payload = await self.redeem(chat, token)
         except Exception:  # the database is down: say so, never stay silent
             log.exception("could not look up a button")
             return [await self.text_reply(chat, "unavailable")]
-        if payload is None:
-            log.warning("refused unknown button data from %s", chat.conversation_id)
+        if payload is None or payload.startswith(DESK_PREFIX):
             return [await self.text_reply(chat, "button_expired")]
         if payload.startswith(LANGUAGE_PAYLOAD):
             return await self._set_language(chat, payload.removeprefix(LANGUAGE_PAYLOAD))
+        if payload.startswith(CLIENT_PREFIX) and self.desk is not None:
+            language = await self.language_for(chat)
+            return await self.desk.on_client_button(chat.conversation_id, payload, language)
         return await self._ask_rasa(chat, payload)
 
     async def _set_language(self, chat: Chat, language: str) -> list[Reply]:
@@ -179,6 +259,8 @@ class Gateway:
             replies.extend(await self._render(chat, msg))
         if language and language != last_reply:
             await self._remember(chat, language)
+        if self.after_turn is not None:
+            self.after_turn()  # a turn may have queued messages (a booking): send them now
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
             return [self._fallback(chat, message, language or current)]
@@ -196,6 +278,8 @@ class Gateway:
         custom = msg.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get(CARD_KEY), dict):
             return await self._render_card(chat, custom)
+        if isinstance(custom, dict) and isinstance(custom.get(REQUEST_CONTACT_KEY), dict):
+            return await self._request_contact(chat, custom[REQUEST_CONTACT_KEY])
         text = str(msg.get("text") or "").strip()
         options = _options(msg.get("buttons"))
         if not text and not options:
@@ -215,6 +299,15 @@ class Gateway:
         if options := _options(custom.get("buttons")):
             reply.buttons = await self._tokens(chat, options)
         return [reply] if text else []
+
+    async def _request_contact(self, chat: Chat, spec: dict) -> list[Reply]:
+        """Telegram's share-contact button; the number then reaches only the database."""
+        try:
+            await in_session(lambda s: expect_contact(s, chat.conversation_id))
+        except Exception:
+            log.exception("could not prepare for a shared contact")
+        text = str(spec.get("text") or "")[:TELEGRAM_TEXT_LIMIT]
+        return [Reply(text, request_contact=str(spec.get("button") or "📞"))] if text else []
 
     async def on_location(self, chat: Chat, latitude: float, longitude: float) -> list[Reply]:
         """A shared Telegram location: the municipality it lies in answers the place question."""

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -16,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import telegram_desk
 from bot.conversation import Chat, Gateway, Reply
 from bot.flood import FloodLimit, Verdict
 from bot.ordering import PerChatUpdateProcessor
@@ -25,7 +34,7 @@ from lotse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "language")
+COMMANDS = ("start", "help", "language", "status")
 
 
 def chat_of(update: Update) -> Chat:
@@ -33,10 +42,16 @@ def chat_of(update: Update) -> Chat:
     return Chat(
         conversation_id=f"tg:{update.effective_chat.id}",
         language_code=user.language_code if user else None,
+        user_id=user.id if user and update.effective_chat.type == ChatType.PRIVATE else None,
     )
 
 
-def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    if reply.request_contact:
+        button = KeyboardButton(reply.request_contact, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if reply.remove_keyboard and not reply.buttons:
+        return ReplyKeyboardRemove()
     if not reply.buttons:
         return None
     rows = [
@@ -124,13 +139,23 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
+    chat = chat_of(update)
+    try:
+        payload = await gateway_of(context).redeem(chat, query.data or "")
+    except Exception:
+        payload = None  # the gateway answers "unavailable" below
+    if telegram_desk.is_desk_payload(payload):
+        await telegram_desk.on_desk_button(update, context, str(payload))
+        return
     await query.answer()
     if query.message is not None:  # the keyboard has done its job: remove it, keep the text
         try:
             await query.edit_message_reply_markup(reply_markup=None)
         except Exception:  # an old message may no longer be editable; not worth failing for
             log.debug("could not remove the keyboard", exc_info=True)
-    replies = await gateway_of(context).on_button(chat_of(update), query.data or "")
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # a stale or forged press in a group: nothing to say there
+    replies = await gateway_of(context).on_button(chat, query.data or "")
     await send_replies(update, context, replies)
 
 
@@ -150,7 +175,13 @@ async def post_init(application: Application) -> None:
         commands = [BotCommand(c, texts.get(language, f"command_{c}")) for c in COMMANDS]
         code = None if language == DEFAULT_LANGUAGE else language
         await application.bot.set_my_commands(commands, language_code=code)
+    telegram_desk.start_jobs(application, application.bot_data["settings"])
     application.job_queue.run_once(announce_ready, 0)
+
+
+async def post_stop(application: Application) -> None:
+    """Let a message being sent finish before the HTTP client closes (no half-sent outbox)."""
+    await application.bot_data["outbox"].drain()
 
 
 async def post_shutdown(application: Application) -> None:
@@ -167,14 +198,18 @@ def build_application(settings: Settings) -> Application:
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
     application.bot_data["flood"] = FloodLimit(
         settings.flood_max_messages, settings.flood_window_seconds
     )
+    sender = telegram_desk.install(application, settings)
     application.bot_data["gateway"] = Gateway(
-        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds),
+        desk=application.bot_data["desk"],
+        after_turn=sender.nudge,
     )
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("start", on_start, filters=private))

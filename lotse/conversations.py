@@ -8,9 +8,11 @@ from lotse import LANGUAGES
 from lotse.models import ConversationSettings, utcnow
 
 GATEWAY_PAYLOAD_KEY = "lotse"
+"""Custom payloads under this key carry facts for the gateway (the reply language), not text."""
 CARD_KEY = "lotse_card"
 """Custom payload key of an offer card (`{"text", "html"}` plus optional `buttons`)."""
-"""Custom payloads under this key carry facts for the gateway (the reply language), not text."""
+REQUEST_CONTACT_KEY = "lotse_request_contact"
+"""Custom payload asking for the client's number with Telegram's share-contact button."""
 
 
 def chosen_language(session: Session, conversation_id: str) -> str | None:
@@ -57,3 +59,39 @@ def reply_language(
         if candidate in LANGUAGES:
             return candidate
     return "de"
+
+
+def _settings(session: Session, conversation_id: str) -> ConversationSettings:
+    settings = session.get(ConversationSettings, conversation_id)
+    if settings is None:
+        settings = ConversationSettings(conversation_id=conversation_id)
+        session.add(settings)
+    return settings
+
+
+def expect_contact(session: Session, conversation_id: str) -> None:
+    """Lotse has just asked for the number: a shared contact is accepted once."""
+    _settings(session, conversation_id).awaiting_contact = True
+
+
+def store_shared_phone(session: Session, conversation_id: str, phone: str) -> bool:
+    """Keep the client's own number for the booking in progress, if Lotse asked for it."""
+    settings = session.get(ConversationSettings, conversation_id)
+    if settings is None or not settings.awaiting_contact:
+        return False
+    settings.awaiting_contact, settings.pending_phone = False, phone[:40]
+    return True
+
+
+def pending_phone(session: Session, conversation_id: str) -> str | None:
+    settings = session.get(ConversationSettings, conversation_id)
+    return settings.pending_phone if settings else None
+
+
+def take_pending_phone(session: Session, conversation_id: str) -> str | None:
+    """The shared number, removed from the settings (it moves into the request or is dropped)."""
+    settings = session.get(ConversationSettings, conversation_id)
+    if settings is None:
+        return None
+    phone, settings.pending_phone, settings.awaiting_contact = settings.pending_phone, None, False
+    return phone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import Boolean, DateTime, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lotse.db import Base
@@ -52,4 +52,8 @@ class ConversationSettings(Base):
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     reply_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     """The language Lotse last answered in (so the gateway's own texts use it too)."""
+    awaiting_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Lotse asked for the phone number (Telegram's share-contact button) in a callback booking."""
+    pending_phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The number shared for the booking in progress; moved into the request, then cleared."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

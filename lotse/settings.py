@@ -43,6 +43,11 @@ class Settings:
     max_concurrent_updates: int = 64
     flood_max_messages: int = 8
     flood_window_seconds: float = 10.0
+    callback_remind_minutes: float = 30.0
+    """A request nobody took is reminded to its desk after this long (urgent ones 4× sooner)."""
+    callback_escalate_minutes: float = 120.0
+    """... and escalated to the desk's coordinator after this long."""
+    outbox_interval_seconds: float = 0.5
     var_dir: Path = field(default=PROJECT_ROOT / "var")
     models_dir: Path = field(default=PROJECT_ROOT / "models")
 
@@ -81,6 +86,9 @@ def load_settings() -> Settings:
         flood_max_messages=_int("LOTSE_FLOOD_MAX_MESSAGES", 8),
         max_concurrent_updates=_int("LOTSE_MAX_CONCURRENT_UPDATES", 64),
         flood_window_seconds=float(os.environ.get("LOTSE_FLOOD_WINDOW_SECONDS", "10") or 10),
+        callback_remind_minutes=float(os.environ.get("LOTSE_CALLBACK_REMIND_MINUTES") or 30),
+        callback_escalate_minutes=float(os.environ.get("LOTSE_CALLBACK_ESCALATE_MINUTES") or 120),
+        outbox_interval_seconds=float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS") or 0.5),
         var_dir=var_dir,
         models_dir=Path(os.environ.get("LOTSE_MODELS_DIR", PROJECT_ROOT / "models")),
     )

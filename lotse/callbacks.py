@@ -1,0 +1,314 @@
+"""Callback requests: booking, routing to a region's desk, and their life until closed.
+
+Every state change writes the messages it causes to the outbox in the same transaction (see
+lotse/outbox.py), so a request is never taken without the client being told, and never booked
+without reaching its desk. Claims are one conditional UPDATE, so of two facilitators pressing
+[Take] at the same moment exactly one wins, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from lotse import LANGUAGE_NAMES
+from lotse.desk import (
+    desk_post,
+    facilitator_controls,
+    request_values,
+    txt,
+)
+from lotse.desk_models import CallbackRequest, Desk, Facilitator
+from lotse.handoff import end_request_chat, open_request, owns
+from lotse.models import utcnow
+from lotse.outbox import Button, enqueue
+from lotse.places import area_chain, holiday_calendar
+from lotse.schedule import is_holiday
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+WORKING_DAYS_OFFERED = 5
+OPEN = ("open", "claimed")
+
+
+@dataclass(frozen=True)
+class Booking:
+    conversation_id: str
+    client_chat_id: int
+    topic: str
+    place: str
+    language: str
+    preferred_day: date
+    preferred_part: str
+    contact_method: str = "telegram"
+    phone: str | None = None
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    won: bool
+    request: CallbackRequest
+    holder: str = ""
+
+
+def callback_slots(
+    today: date, calendar: str = "DE", days: int = WORKING_DAYS_OFFERED
+) -> list[date]:
+    """The next working days after today (no weekends, no public holidays of the state)."""
+    found: list[date] = []
+    day = today
+    while len(found) < days:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and not is_holiday(day, calendar):
+            found.append(day)
+    return found
+
+
+def slots_for_place(session: Session, place: str | None, today: date) -> list[date]:
+    calendar = holiday_calendar(session, place) if place else "DE"
+    return callback_slots(today, calendar)
+
+
+def desk_for(session: Session, place: str) -> Desk | None:
+    """The desk of the nearest area around `place` that has one."""
+    desks = {d.region: d for d in session.scalars(select(Desk))}
+    return next((desks[a.name] for a in area_chain(session, place) if a.name in desks), None)
+
+
+def _reference(session: Session) -> str:
+    while True:
+        reference = "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(5))
+        if (
+            session.scalar(select(CallbackRequest.id).where(CallbackRequest.reference == reference))
+            is None
+        ):
+            return reference
+
+
+def book(session: Session, booking: Booking) -> CallbackRequest:
+    """Store the request and queue its desk post; the caller commits before telling the client."""
+    desk = desk_for(session, booking.place)
+    chain = area_chain(session, booking.place)
+    request = CallbackRequest(
+        reference=_reference(session),
+        conversation_id=booking.conversation_id,
+        client_chat_id=booking.client_chat_id,
+        topic=booking.topic,
+        place=booking.place,
+        region=desk.region if desk else (chain[-1].name if chain else booking.place),
+        language=booking.language,
+        preferred_day=booking.preferred_day,
+        preferred_part=booking.preferred_part,
+        contact_method=booking.contact_method,
+        phone=booking.phone if booking.contact_method == "phone" else None,
+        urgent=booking.urgent,
+    )
+    session.add(request)
+    session.flush()
+    if desk is not None:
+        _post_to_desk(session, request, desk)
+    return request
+
+
+def _post_to_desk(session: Session, request: CallbackRequest, desk: Desk) -> None:
+    text, buttons = desk_post(request, desk.ui_language)
+    message = enqueue(session, desk.telegram_chat_id, text, buttons=buttons, request_id=request.id)
+    request.desk_chat_id, request.desk_outbox_id = desk.telegram_chat_id, message.id
+
+
+def _edit_desk_post(session: Session, request: CallbackRequest, key: str, **values: str) -> None:
+    if request.desk_outbox_id is None or request.desk_chat_id is None:
+        return
+    desk = session.scalar(select(Desk).where(Desk.telegram_chat_id == request.desk_chat_id))
+    language = desk.ui_language if desk else "de"
+    text = txt(language, key, reference=request.reference, **values)
+    enqueue(
+        session, request.desk_chat_id, text, request_id=request.id, edit_of=request.desk_outbox_id
+    )
+
+
+def facilitator(session: Session, telegram_user_id: int) -> Facilitator | None:
+    return session.scalar(
+        select(Facilitator).where(
+            Facilitator.telegram_user_id == telegram_user_id, Facilitator.active.is_(True)
+        )
+    )
+
+
+def covers(session: Session, person: Facilitator, request: CallbackRequest) -> bool:
+    """A facilitator of a region may see and take every request from a place inside it."""
+    around = {a.name for a in area_chain(session, request.place)} | {request.region}
+    return bool(around & set(person.regions or []))
+
+
+def claim(session: Session, request_id: int, person: Facilitator) -> ClaimResult:
+    """Take an open request; of simultaneous claims exactly one wins (one conditional UPDATE)."""
+    now = utcnow()
+    won = session.execute(
+        update(CallbackRequest)
+        .where(CallbackRequest.id == request_id, CallbackRequest.status == "open")
+        .values(status="claimed", facilitator_id=person.id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    request = session.get(CallbackRequest, request_id, populate_existing=True)
+    assert request is not None
+    if not won:
+        holder = request.facilitator.display_name if request.facilitator else ""
+        return ClaimResult(False, request, holder)
+    _edit_desk_post(session, request, "taken_by", name=person.display_name)
+    values = request_values(request, request.language)
+    enqueue(
+        session,
+        request.client_chat_id,
+        txt(
+            request.language,
+            "request_taken",
+            section="lotse_gateway_texts",
+            name=person.display_name,
+            reference=request.reference,
+            time=values["time"],
+        ),
+        conversation_id=request.conversation_id,
+        request_id=request.id,
+    )
+    text, buttons = facilitator_controls(request, person.ui_language)
+    enqueue(session, person.telegram_user_id, text, buttons=buttons, request_id=request.id)
+    return ClaimResult(True, request, person.display_name)
+
+
+def release(session: Session, request: CallbackRequest, person: Facilitator) -> bool:
+    """Give a claimed request back to the desk (a fresh post with [Take])."""
+    if not owns(request, person):
+        return False
+    end_request_chat(session, request, person)
+    request.status, request.facilitator_id, request.claimed_at = "open", None, None
+    enqueue(
+        session,
+        person.telegram_user_id,
+        txt(person.ui_language, "released", reference=request.reference),
+        request_id=request.id,
+    )
+    desk = session.scalar(select(Desk).where(Desk.region == request.region))
+    if desk is not None:
+        _post_to_desk(session, request, desk)
+    return True
+
+
+def close(
+    session: Session, request: CallbackRequest, person: Facilitator, outcome: str, note: str = ""
+) -> bool:
+    if not owns(request, person):
+        return False
+    end_request_chat(session, request, person)
+    request.status, request.outcome, request.note = "closed", outcome, note[:500]
+    request.closed_at = utcnow()
+    _edit_desk_post(
+        session, request, "closed", outcome=txt(person.ui_language, f"outcome_{outcome}")
+    )
+    enqueue(
+        session,
+        request.client_chat_id,
+        txt(
+            request.language,
+            "request_closed",
+            section="lotse_gateway_texts",
+            reference=request.reference,
+        ),
+        conversation_id=request.conversation_id,
+        request_id=request.id,
+    )
+    return True
+
+
+def cancel_by_client(session: Session, conversation_id: str) -> CallbackRequest | None:
+    request = open_request(session, conversation_id)
+    if request is None:
+        return None
+    person = request.facilitator
+    if person is not None:
+        end_request_chat(session, request, person, tell_client=False)
+        enqueue(
+            session,
+            person.telegram_user_id,
+            txt(person.ui_language, "client_cancelled", reference=request.reference),
+            request_id=request.id,
+        )
+    request.status, request.closed_at, request.outcome = "cancelled", utcnow(), "cancelled"
+    _edit_desk_post(session, request, "cancelled_by_client")
+    return request
+
+
+def visible_to(
+    session: Session, person: Facilitator, statuses: tuple[str, ...] = ("open",)
+) -> list[CallbackRequest]:
+    """Requests of the facilitator's regions (urgent first, then oldest)."""
+    rows = session.scalars(
+        select(CallbackRequest)
+        .where(CallbackRequest.status.in_(statuses))
+        .order_by(CallbackRequest.urgent.desc(), CallbackRequest.created_at)
+    ).all()
+    return [r for r in rows if covers(session, person, r)]
+
+
+def claimed_by(session: Session, person: Facilitator) -> list[CallbackRequest]:
+    return list(
+        session.scalars(
+            select(CallbackRequest)
+            .where(CallbackRequest.status == "claimed", CallbackRequest.facilitator_id == person.id)
+            .order_by(CallbackRequest.claimed_at)
+        )
+    )
+
+
+def send_reminders(
+    session: Session, now: datetime, remind_after: timedelta, escalate_after: timedelta
+) -> int:
+    """Remind the desk of a request nobody took, then the coordinator; urgent ones 4× sooner."""
+    sent = 0
+    for request in session.scalars(select(CallbackRequest).where(CallbackRequest.status == "open")):
+        factor = 4 if request.urgent else 1
+        waited = now - request.created_at.replace(tzinfo=request.created_at.tzinfo or now.tzinfo)
+        desk = session.scalar(select(Desk).where(Desk.region == request.region))
+        if desk is None:
+            continue
+        minutes = str(int(waited.total_seconds() // 60))
+        if request.reminded_at is None and waited >= remind_after / factor:
+            enqueue(
+                session,
+                desk.telegram_chat_id,
+                txt(desk.ui_language, "reminder", reference=request.reference, minutes=minutes),
+                request_id=request.id,
+            )
+            request.reminded_at = now
+            sent += 1
+        if (
+            request.escalated_at is None
+            and desk.coordinator_telegram_id
+            and waited >= escalate_after / factor
+        ):
+            enqueue(
+                session,
+                desk.coordinator_telegram_id,
+                txt(
+                    desk.ui_language,
+                    "escalation",
+                    reference=request.reference,
+                    region=request.region,
+                    minutes=minutes,
+                ),
+                request_id=request.id,
+            )
+            request.escalated_at = now
+            sent += 1
+    return sent
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+__all__ = ["Booking", "Button", "ClaimResult", "book", "claim", "close", "release"]

@@ -1,0 +1,155 @@
+"""Live handoff: a facilitator talks with a client through the bot.
+
+While a chat is open, the client's messages go to the facilitator instead of Lotse's NLU, and
+the facilitator's go to the client under their display name; the client's Telegram identity is
+never shown. Everything is relayed through the outbox.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lotse.desk import txt
+from lotse.desk_models import CallbackRequest, Facilitator, FacilitatorState
+from lotse.outbox import enqueue
+
+OPEN = ("open", "claimed")
+
+
+def state_of(session: Session, person: Facilitator) -> FacilitatorState:
+    state = session.get(FacilitatorState, person.id)
+    if state is None:
+        state = FacilitatorState(facilitator_id=person.id)
+        session.add(state)
+    return state
+
+
+def owns(request: CallbackRequest | None, person: Facilitator) -> bool:
+    return (
+        request is not None and request.status == "claimed" and request.facilitator_id == person.id
+    )
+
+
+def start_chat(session: Session, request: CallbackRequest, person: Facilitator) -> bool:
+    """Live handoff: the client's messages go to the facilitator, not to Lotse's NLU."""
+    if not owns(request, person):
+        return False
+    state = state_of(session, person)
+    if state.chatting_with and state.chatting_with != request.id:
+        other = session.get(CallbackRequest, state.chatting_with)
+        if other is not None:
+            end_request_chat(session, other, person)
+    request.handoff_open = True
+    state.chatting_with = request.id
+    enqueue(
+        session,
+        request.client_chat_id,
+        txt(
+            request.language,
+            "handoff_started",
+            section="lotse_gateway_texts",
+            name=person.display_name,
+        ),
+        conversation_id=request.conversation_id,
+        request_id=request.id,
+    )
+    enqueue(
+        session,
+        person.telegram_user_id,
+        txt(person.ui_language, "chat_started", reference=request.reference),
+        request_id=request.id,
+    )
+    return True
+
+
+def end_request_chat(
+    session: Session, request: CallbackRequest, person: Facilitator, tell_client: bool = True
+) -> None:
+    state = session.get(FacilitatorState, person.id)
+    was_open = request.handoff_open
+    request.handoff_open = False
+    if state is not None and state.chatting_with == request.id:
+        state.chatting_with = None
+    if was_open and tell_client:
+        enqueue(
+            session,
+            request.client_chat_id,
+            txt(
+                request.language,
+                "handoff_ended",
+                section="lotse_gateway_texts",
+                name=person.display_name,
+            ),
+            conversation_id=request.conversation_id,
+            request_id=request.id,
+        )
+        enqueue(
+            session,
+            person.telegram_user_id,
+            txt(person.ui_language, "chat_ended", reference=request.reference),
+            request_id=request.id,
+        )
+
+
+def end_chat(session: Session, person: Facilitator) -> CallbackRequest | None:
+    state = session.get(FacilitatorState, person.id)
+    if state is None or state.chatting_with is None:
+        return None
+    request = session.get(CallbackRequest, state.chatting_with)
+    if request is not None:
+        end_request_chat(session, request, person)
+    state.chatting_with = None
+    return request
+
+
+def chat_of_facilitator(session: Session, person: Facilitator) -> CallbackRequest | None:
+    state = session.get(FacilitatorState, person.id)
+    if state is None or state.chatting_with is None:
+        return None
+    request = session.get(CallbackRequest, state.chatting_with)
+    return request if request is not None and request.handoff_open else None
+
+
+def handoff_for_client(session: Session, conversation_id: str) -> CallbackRequest | None:
+    """The request whose live chat this client is in (then Lotse's NLU does not answer)."""
+    request = open_request(session, conversation_id)
+    return request if request is not None and request.handoff_open else None
+
+
+def relay_to_facilitator(session: Session, request: CallbackRequest, text: str) -> None:
+    person = request.facilitator
+    if person is None:
+        return
+    enqueue(
+        session,
+        person.telegram_user_id,
+        txt(person.ui_language, "from_client", reference=request.reference, text=text),
+        request_id=request.id,
+    )
+
+
+def relay_to_client(
+    session: Session, request: CallbackRequest, person: Facilitator, text: str
+) -> None:
+    enqueue(
+        session,
+        request.client_chat_id,
+        txt(
+            request.language,
+            "from_counsellor",
+            section="lotse_gateway_texts",
+            name=person.display_name,
+            text=text,
+        ),
+        conversation_id=request.conversation_id,
+        request_id=request.id,
+    )
+
+
+def open_request(session: Session, conversation_id: str) -> CallbackRequest | None:
+    return session.scalars(
+        select(CallbackRequest)
+        .where(CallbackRequest.conversation_id == conversation_id, CallbackRequest.status.in_(OPEN))
+        .order_by(CallbackRequest.id.desc())
+    ).first()

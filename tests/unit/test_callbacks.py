@@ -1,0 +1,230 @@
+"""Callback requests in the core: booking, routing, the atomic claim, handoff, outbox, reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lotse import callbacks, catalogue, handoff, migrate, outbox, registry
+from lotse.db import session_scope
+from lotse.desk_models import CallbackRequest, OutboxMessage
+from lotse.models import utcnow
+from tests.unit.catalogue_fixtures import write_catalogue
+
+DESK_CHAT = -1001
+ANNA, BORIS, STRANGER, COORDINATOR = 501, 502, 999, 700
+
+
+@pytest.fixture()
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    migrate.upgrade(url)
+    places, _ = write_catalogue(tmp_path)
+    with session_scope(url) as s:
+        catalogue.import_path(s, places)
+        registry.save_desk(s, "Landkreis Lörrach", DESK_CHAT, COORDINATOR)
+        registry.save_facilitator(s, ANNA, "Anna", ["Landkreis Lörrach"], ["de", "ar"])
+        registry.save_facilitator(s, BORIS, "Boris", ["Baden-Württemberg"], ["de", "ru"])
+        registry.save_facilitator(s, STRANGER, "Nora", ["Berlin"], ["de"])
+    return url
+
+
+def booking(**changes) -> callbacks.Booking:
+    values = dict(
+        conversation_id="tg:42",
+        client_chat_id=42,
+        topic="housing",
+        place="Lörrach",
+        language="ar",
+        preferred_day=date(2026, 11, 24),
+        preferred_part="am",
+    )
+    values.update(changes)
+    return callbacks.Booking(**values)
+
+
+def book(url: str, **changes) -> int:
+    with session_scope(url) as s:
+        return callbacks.book(s, booking(**changes)).id
+
+
+def outbox_rows(url: str) -> list[OutboxMessage]:
+    with session_scope(url) as s:
+        return list(s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_next_five_working_days_skip_weekends_and_holidays() -> None:
+    # from Wednesday 23 Dec 2026: Christmas Day and the weekend are skipped
+    days = callbacks.callback_slots(date(2026, 12, 23), "DE-BW")
+    assert days == [
+        date(2026, 12, 24),
+        date(2026, 12, 28),
+        date(2026, 12, 29),
+        date(2026, 12, 30),
+        date(2026, 12, 31),
+    ]
+
+
+def test_a_booking_is_routed_to_its_regions_desk_with_minimal_data(url: str) -> None:
+    request_id = book(url, contact_method="phone", phone="+49 170 5550000")
+    with session_scope(url) as s:
+        request = s.get(CallbackRequest, request_id)
+        assert request.region == "Landkreis Lörrach" and request.status == "open"
+        assert request.reference.startswith("R-") and request.phone == "+49 170 5550000"
+    [post] = outbox_rows(url)
+    assert post.chat_id == DESK_CHAT and post.request_id == request_id
+    assert "Lörrach" in post.text and "العربية" in post.text
+    assert "+49" not in post.text and "tg:42" not in post.text and "42" not in post.text.split()
+    assert post.buttons[0][0]["payload"] == f"@desk:take:{request_id}"
+
+
+def test_a_place_without_a_desk_is_still_stored(url: str) -> None:
+    request_id = book(url, place="Neukölln")
+    with session_scope(url) as s:
+        assert s.get(CallbackRequest, request_id).region == "Berlin"
+    assert outbox_rows(url) == []
+
+
+def test_simultaneous_claims_have_exactly_one_winner(url: str) -> None:
+    request_id = book(url)
+    barrier = threading.Barrier(2)
+    results: dict[int, bool] = {}
+
+    def press(user: int) -> None:
+        with session_scope(url) as s:
+            person = callbacks.facilitator(s, user)
+            barrier.wait()
+            results[user] = callbacks.claim(s, request_id, person).won
+
+    threads = [threading.Thread(target=press, args=(u,)) for u in (ANNA, BORIS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == [False, True]
+    with session_scope(url) as s:
+        request = s.get(CallbackRequest, request_id)
+        winner = ANNA if results[ANNA] else BORIS
+        assert request.status == "claimed" and request.facilitator.telegram_user_id == winner
+    texts = [(m.chat_id, m.method) for m in outbox_rows(url)]
+    assert texts.count((DESK_CHAT, "edit")) == 1  # the desk post shows who took it, once
+    assert (42, "send") in texts  # the client is told who will contact them
+    assert (winner, "send") in texts  # the winner gets the request with its controls
+
+
+def test_only_facilitators_of_the_region_may_take(url: str) -> None:
+    request_id = book(url)
+    with session_scope(url) as s:
+        request = s.get(CallbackRequest, request_id)
+        assert callbacks.covers(s, callbacks.facilitator(s, ANNA), request)
+        assert callbacks.covers(s, callbacks.facilitator(s, BORIS), request)  # the whole state
+        assert not callbacks.covers(s, callbacks.facilitator(s, STRANGER), request)
+        assert callbacks.facilitator(s, 123456) is None
+
+
+def test_live_chat_relays_both_ways_and_ends(url: str) -> None:
+    request_id = book(url)
+    with session_scope(url) as s:
+        anna = callbacks.facilitator(s, ANNA)
+        callbacks.claim(s, request_id, anna)
+        request = s.get(CallbackRequest, request_id)
+        assert handoff.start_chat(s, request, anna)
+    with session_scope(url) as s:
+        request = handoff.handoff_for_client(s, "tg:42")
+        assert request is not None
+        handoff.relay_to_facilitator(s, request, "مرحبا")
+        anna = callbacks.facilitator(s, ANNA)
+        handoff.relay_to_client(s, handoff.chat_of_facilitator(s, anna), anna, "Hallo!")
+        assert handoff.end_chat(s, anna) is not None
+    with session_scope(url) as s:
+        assert handoff.handoff_for_client(s, "tg:42") is None
+    messages = [(m.chat_id, m.text) for m in outbox_rows(url)]
+    assert any(chat == ANNA and "مرحبا" in text for chat, text in messages)
+    assert any(chat == 42 and "Anna" in text and "Hallo!" in text for chat, text in messages)
+    assert not any("tg:42" in text for _, text in messages)
+
+
+def test_release_close_and_cancel(url: str) -> None:
+    request_id = book(url)
+    with session_scope(url) as s:
+        anna = callbacks.facilitator(s, ANNA)
+        boris = callbacks.facilitator(s, BORIS)
+        callbacks.claim(s, request_id, anna)
+        request = s.get(CallbackRequest, request_id)
+        assert not callbacks.release(s, request, boris)  # not his
+        assert callbacks.release(s, request, anna)
+        assert request.status == "open"
+        assert callbacks.claim(s, request_id, boris).won
+        assert callbacks.close(s, request, boris, "referred", "Fachstelle Wohnen")
+        assert request.status == "closed" and request.outcome == "referred"
+    second = book(url)
+    with session_scope(url) as s:
+        assert callbacks.cancel_by_client(s, "tg:42").id == second
+        assert s.get(CallbackRequest, second).status == "cancelled"
+        assert callbacks.cancel_by_client(s, "tg:42") is None
+
+
+def test_reminder_then_escalation_and_urgent_sooner(url: str) -> None:
+    normal = book(url)
+    urgent = book(url, conversation_id="tg:43", client_chat_id=43, urgent=True)
+    later = utcnow() + timedelta(minutes=10)
+    with session_scope(url) as s:
+        assert (
+            callbacks.send_reminders(s, later, timedelta(minutes=30), timedelta(minutes=120)) == 1
+        )
+        assert s.get(CallbackRequest, urgent).reminded_at is not None  # 30/4 min for urgent
+        assert s.get(CallbackRequest, normal).reminded_at is None
+    much_later = utcnow() + timedelta(minutes=121)
+    with session_scope(url) as s:
+        callbacks.send_reminders(s, much_later, timedelta(minutes=30), timedelta(minutes=120))
+        assert s.get(CallbackRequest, normal).escalated_at is not None
+    chats = [m.chat_id for m in outbox_rows(url)]
+    assert chats.count(COORDINATOR) == 2 and chats.count(DESK_CHAT) >= 4
+
+
+def test_outbox_retries_and_waits_for_the_message_an_edit_changes(url: str) -> None:
+    request_id = book(url)
+    with session_scope(url) as s:
+        callbacks.claim(s, request_id, callbacks.facilitator(s, ANNA))
+    rows = outbox_rows(url)
+    post = next(m for m in rows if m.chat_id == DESK_CHAT and m.method == "send")
+    edit = next(m for m in rows if m.method == "edit")
+    with session_scope(url) as s:
+        due = outbox.take_due(s)
+        assert post.id in due and edit.id not in due  # the edit waits for the post
+        outbox.mark_retry(s, post.id, "500 Internal Server Error")  # backs off
+        assert s.get(OutboxMessage, post.id).next_attempt_at > utcnow()
+    with session_scope(url) as s:
+        assert post.id not in outbox.take_due(s)
+        assert post.id in outbox.take_due(s, utcnow() + timedelta(seconds=2))
+        outbox.mark_retry(s, post.id, "429 Too Many Requests", retry_after=7)
+    with session_scope(url) as s:
+        assert post.id not in outbox.take_due(s, utcnow() + timedelta(seconds=5))
+        assert post.id in outbox.take_due(s, utcnow() + timedelta(seconds=8))
+        outbox.mark_sent(s, post.id, 77)
+    with session_scope(url) as s:
+        assert edit.id in outbox.take_due(s)
+
+
+def test_a_row_is_taken_by_one_sender_only(url: str) -> None:
+    book(url)
+
+    async def race() -> list[list[int]]:
+        def take() -> list[int]:
+            with session_scope(url) as s:
+                return outbox.take_due(s)
+
+        return list(await asyncio.gather(asyncio.to_thread(take), asyncio.to_thread(take)))
+
+    first, second = asyncio.run(race())
+    assert sorted(first + second) == sorted(set(first + second)) and len(first + second) == 1
+
+
+def test_registry_refuses_unknown_regions(url: str) -> None:
+    with session_scope(url) as s, pytest.raises(registry.RegistryError):
+        registry.save_facilitator(s, 1, "X", ["Atlantis"], ["de"])
