@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.privacy_flow import LEAVE_CALLBACK, PRIVACY_PREFIX, PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import Texts, load_texts
 from lotse import LANGUAGE_NAMES, LANGUAGES
@@ -20,6 +21,7 @@ from lotse.buttons import issue_token, redeem_token
 from lotse.conversations import (
     CARD_KEY,
     GATEWAY_PAYLOAD_KEY,
+    PRIVACY_KEY,
     REQUEST_CONTACT_KEY,
     choose_language,
     expect_contact,
@@ -106,6 +108,7 @@ class Gateway:
         self.emergency_phrases = load_phrases()
         self.desk = desk
         self.after_turn = after_turn
+        self.privacy = PrivacyFlow(self)
 
     # -- language -------------------------------------------------------------------------
     async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:
@@ -145,7 +148,11 @@ class Gateway:
                     return []  # relayed to the facilitator; Lotse's NLU stays out of it
             except Exception:
                 log.exception("desk lookup failed; answering with Lotse")
-        return await self._ask_rasa(chat, text)
+        notice = await self.privacy.notice_if_first(chat)
+        return [*notice, *await self._ask_rasa(chat, text)]
+
+    async def on_delete_command(self, chat: Chat) -> list[Reply]:
+        return await self.privacy.offer_deletion(chat)
 
     async def on_status(self, chat: Chat) -> list[Reply]:
         """The client's open callback request, with a button to cancel it."""
@@ -186,7 +193,8 @@ class Gateway:
         return replies
 
     async def on_start(self, chat: Chat) -> list[Reply]:
-        return await self._ask_rasa(chat, "/greet")
+        notice = await self.privacy.notice_if_first(chat)
+        return [*notice, *await self._ask_rasa(chat, "/greet")]
 
     async def on_help(self, chat: Chat) -> list[Reply]:
         return [await self.text_reply(chat, "help")]
@@ -227,6 +235,10 @@ class Gateway:
             return [await self.text_reply(chat, "button_expired")]
         if payload.startswith(LANGUAGE_PAYLOAD):
             return await self._set_language(chat, payload.removeprefix(LANGUAGE_PAYLOAD))
+        if payload.startswith(PRIVACY_PREFIX):
+            return await self.privacy.on_payload(chat, payload)
+        if payload == LEAVE_CALLBACK:
+            return await self.privacy.leave_callback(chat)
         if payload.startswith(CLIENT_PREFIX) and self.desk is not None:
             language = await self.language_for(chat)
             return await self.desk.on_client_button(chat.conversation_id, payload, language)
@@ -248,7 +260,7 @@ class Gateway:
         try:
             messages = await self.rasa.send(chat.conversation_id, message, metadata)
         except RasaUnavailable:
-            return [self._fallback(chat, message, current)]
+            return [await self._fallback(chat, message, current)]
         replies: list[Reply] = []
         language = None
         for msg in messages:
@@ -263,21 +275,28 @@ class Gateway:
             self.after_turn()  # a turn may have queued messages (a booking): send them now
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
-            return [self._fallback(chat, message, language or current)]
+            return [await self._fallback(chat, message, language or current)]
         return replies
 
-    def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
-        """Rasa could not answer. An emergency still gets the emergency numbers at once."""
+    async def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
+        """Rasa could not answer. An emergency still gets the emergency numbers at once; anyone
+        can still leave a callback request, which the gateway stores itself."""
         if find_phrase(message, self.emergency_phrases):
             log.warning("emergency answered by the gateway itself for %s", chat.conversation_id)
             text = self.texts.emergency.get(language) or self.texts.emergency["de"]
-            return Reply(text)
-        return Reply(self.texts.get(language, "unavailable"))
+            reply = Reply(text)
+        else:
+            reply = Reply(self.texts.get(language, "unavailable"))
+        if self.desk is not None and message != "/greet":
+            reply.buttons = await self._tokens(chat, [self.privacy.leave_callback_button(language)])
+        return reply
 
     async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
         custom = msg.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get(CARD_KEY), dict):
             return await self._render_card(chat, custom)
+        if isinstance(custom, dict) and custom.get(PRIVACY_KEY) == "offer_deletion":
+            return await self.privacy.offer_deletion(chat)
         if isinstance(custom, dict) and isinstance(custom.get(REQUEST_CONTACT_KEY), dict):
             return await self._request_contact(chat, custom[REQUEST_CONTACT_KEY])
         text = str(msg.get("text") or "").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -16,7 +17,8 @@ class RasaUnavailable(RuntimeError):
 
 class RasaClient:
     def __init__(self, base_url: str, timeout: float = 20.0) -> None:
-        self._url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+        self._base = base_url.rstrip("/")
+        self._url = f"{self._base}/webhooks/rest/webhook"
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=3.0),
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
@@ -38,6 +40,17 @@ class RasaClient:
         except ValueError as exc:
             raise RasaUnavailable("invalid JSON from Rasa") from exc
         return messages if isinstance(messages, list) else []
+
+    async def erase_tracker(self, sender: str) -> None:
+        """Replace the conversation's tracker events with none (Rasa's HTTP API has no delete);
+        raises RasaUnavailable if Rasa cannot do it now."""
+        url = f"{self._base}/conversations/{quote(sender, safe='')}/tracker/events"
+        try:
+            response = await self._http.put(url, json=[])
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(str(exc)) from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"HTTP {response.status_code}")
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -34,7 +34,7 @@ from lotse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "language", "status")
+COMMANDS = ("start", "help", "language", "status", "delete")
 
 
 def chat_of(update: Update) -> Chat:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandl
 
 from bot.facilitators import FacilitatorDesk
 from bot.outbox_sender import OutboxSender
-from lotse import callbacks
+from lotse import callbacks, privacy
 from lotse.db import in_session
 from lotse.desk import DESK_PREFIX
 from lotse.models import utcnow
@@ -30,6 +30,12 @@ async def on_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     from bot.telegram_app import chat_of, send_replies
 
     await send_replies(update, context, await _gateway(context).on_status(chat_of(update)))
+
+
+async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.telegram_app import chat_of, send_replies
+
+    await send_replies(update, context, await _gateway(context).on_delete_command(chat_of(update)))
 
 
 async def on_facilitator_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,6 +92,20 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         sender.nudge()
 
 
+async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Retention, hourly: conversations and closed requests past LOTSE_RETENTION_DAYS."""
+    settings: Settings = context.application.bot_data["settings"]
+    try:
+        done = await in_session(
+            lambda s: privacy.purge_expired(s, utcnow(), settings.retention_days)
+        )
+    except Exception:
+        log.exception("retention: database unavailable")
+        return
+    if any(done.values()):
+        log.info("retention: %s", done)
+
+
 def install(application: Application, settings: Settings) -> OutboxSender:
     """Handlers and jobs of the callback desk; returns the outbox sender."""
     sender = OutboxSender(application.bot)
@@ -94,6 +114,7 @@ def install(application: Application, settings: Settings) -> OutboxSender:
     application.bot_data["desk"] = FacilitatorDesk(notify=sender.nudge)
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("status", on_status, filters=private))
+    application.add_handler(CommandHandler("delete", on_delete, filters=private))
     application.add_handler(
         CommandHandler(list(FACILITATOR_COMMANDS), on_facilitator_command, filters=private)
     )
@@ -109,3 +130,4 @@ def start_jobs(application: Application, settings: Settings) -> None:
         sender.job, interval=settings.outbox_interval_seconds, first=0.2, name="outbox"
     )
     application.job_queue.run_repeating(remind, interval=60, first=30, name="reminders")
+    application.job_queue.run_repeating(purge, interval=3600, first=60, name="retention")

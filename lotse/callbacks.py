@@ -73,6 +73,10 @@ def slots_for_place(session: Session, place: str | None, today: date) -> list[da
     return callback_slots(today, calendar)
 
 
+def any_desk_region(session: Session) -> str | None:
+    return session.scalar(select(Desk.region).order_by(Desk.id))
+
+
 def desk_for(session: Session, place: str) -> Desk | None:
     """The desk of the nearest area around `place` that has one."""
     desks = {d.region: d for d in session.scalars(select(Desk))}

@@ -189,6 +189,18 @@ def cmd_desk_list(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy_purge(args: argparse.Namespace) -> int:
+    from lotse import privacy
+
+    settings = load_settings()
+    migrate.upgrade(settings.database_url)
+    days = args.days if args.days is not None else settings.retention_days
+    with session_scope(settings.database_url) as session:
+        done = privacy.purge_expired(session, days=days)
+    print(", ".join(f"{k}: {v}" for k, v in done.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lotse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -241,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     dadd.add_argument("--ui-language", default="de")
     dadd.set_defaults(func=cmd_desk_add)
     desk.add_parser("list", help="list desks").set_defaults(func=cmd_desk_list)
+    priv = sub.add_parser("privacy", help="retention").add_subparsers(
+        dest="privacy_command", required=True
+    )
+    purge = priv.add_parser("purge", help="delete or anonymise what is past retention now")
+    purge.add_argument("--days", type=int, help="default: LOTSE_RETENTION_DAYS (90)")
+    purge.set_defaults(func=cmd_privacy_purge)
     return parser
 
 

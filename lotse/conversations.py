@@ -11,6 +11,8 @@ GATEWAY_PAYLOAD_KEY = "lotse"
 """Custom payloads under this key carry facts for the gateway (the reply language), not text."""
 CARD_KEY = "lotse_card"
 """Custom payload key of an offer card (`{"text", "html"}` plus optional `buttons`)."""
+PRIVACY_KEY = "lotse_privacy"
+"""Custom payload asking the gateway to offer deletion (it holds those texts and does it)."""
 REQUEST_CONTACT_KEY = "lotse_request_contact"
 """Custom payload asking for the client's number with Telegram's share-contact button."""
 

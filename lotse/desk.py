@@ -60,7 +60,13 @@ def contact_phrase(method: str, language: str) -> str:
 
 
 def topic_label(topic: str, language: str) -> str:
-    return str((section(language, "lotse_topics") or {}).get(topic, topic))
+    label = (section(language, "lotse_topics") or {}).get(topic)
+    if label:
+        return str(label)
+    from lotse.taxonomy import load_taxonomy  # general counselling has no topic button
+
+    term = load_taxonomy().get(topic)
+    return term.names.get(language) or term.names.get("de", topic) if term else topic
 
 
 def request_values(request: CallbackRequest, language: str) -> dict[str, str]:

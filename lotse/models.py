@@ -56,4 +56,9 @@ class ConversationSettings(Base):
     """Lotse asked for the phone number (Telegram's share-contact button) in a callback booking."""
     pending_phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     """The number shared for the booking in progress; moved into the request, then cleared."""
+    privacy_notice_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """When the person agreed to the privacy notice; without it, retention keeps one day only."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -48,6 +48,12 @@ class Settings:
     callback_escalate_minutes: float = 120.0
     """... and escalated to the desk's coordinator after this long."""
     outbox_interval_seconds: float = 0.5
+    retention_days: int = 90
+    """Conversations and closed requests older than this are deleted or anonymised."""
+    privacy_policy_url: str = ""
+    """The operator's full privacy policy, linked from the notice at first contact."""
+    default_region: str = ""
+    """Where a request goes when Lotse could not ask for the place (Rasa down): a desk's region."""
     var_dir: Path = field(default=PROJECT_ROOT / "var")
     models_dir: Path = field(default=PROJECT_ROOT / "models")
 
@@ -89,6 +95,9 @@ def load_settings() -> Settings:
         callback_remind_minutes=float(os.environ.get("LOTSE_CALLBACK_REMIND_MINUTES") or 30),
         callback_escalate_minutes=float(os.environ.get("LOTSE_CALLBACK_ESCALATE_MINUTES") or 120),
         outbox_interval_seconds=float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS") or 0.5),
+        retention_days=_int("LOTSE_RETENTION_DAYS", 90),
+        privacy_policy_url=os.environ.get("LOTSE_PRIVACY_POLICY_URL", ""),
+        default_region=os.environ.get("LOTSE_DEFAULT_REGION", ""),
         var_dir=var_dir,
         models_dir=Path(os.environ.get("LOTSE_MODELS_DIR", PROJECT_ROOT / "models")),
     )

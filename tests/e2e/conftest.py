@@ -166,11 +166,24 @@ async def lotse(
 
 
 @pytest.fixture()
-def new_user(fake_api: FakeTelegram) -> Callable[..., FakeUser]:
-    """A fresh Telegram user (own private chat, so tests do not share a conversation)."""
+def new_user(fake_api: FakeTelegram, request: pytest.FixtureRequest) -> Callable[..., FakeUser]:
+    """A fresh Telegram user (own private chat, so tests do not share a conversation). Unless
+    `first_contact`, the user has already seen and accepted the privacy notice, so tests see
+    the answers to their questions first (tests/e2e/test_privacy.py covers the notice)."""
 
-    def make(language_code: str = "de", first_name: str = "Test") -> FakeUser:
-        return fake_api.user(next(_user_ids), first_name=first_name, language_code=language_code)
+    def make(
+        language_code: str = "de", first_name: str = "Test", first_contact: bool = False
+    ) -> FakeUser:
+        user = fake_api.user(next(_user_ids), first_name=first_name, language_code=language_code)
+        if not first_contact:
+            from lotse import privacy
+            from lotse.db import session_scope
+
+            url = request.getfixturevalue("lotse").env["DATABASE_URL"]
+            with session_scope(url) as session:
+                privacy.notice_shown(session, f"tg:{user.id}")
+                privacy.give_consent(session, f"tg:{user.id}")
+        return user
 
     return make
 

@@ -102,7 +102,7 @@ async def test_booking_desk_claim_relay_and_close(lotse, fake_api, new_user, des
     assert taken["text"].startswith(f"Gute Nachricht: {name} hat Ihre Anfrage {reference}")
     controls = await winner.wait_for_reply(timeout=15)
     assert controls["text"].startswith(f"Sie haben {reference} übernommen.")
-    assert loser.unread() == []
+    assert loser.unread == []
 
     # live relay both ways; Lotse's NLU stays quiet meanwhile
     await winner.press("💬 Mit der Person chatten", message=controls)
@@ -191,6 +191,6 @@ async def test_telegram_429_then_500_still_delivers_each_message_once(
     controls = await boris.wait_for_reply(timeout=30)
     assert controls["text"].startswith(f"Sie haben {reference} übernommen.")
     await asyncio.sleep(3)  # anything sent twice would have arrived by now
-    assert [m["text"] for m in client.unread()] == []
-    assert [m["text"] for m in boris.unread()] == []
+    assert [m["text"] for m in client.unread] == []
+    assert [m["text"] for m in boris.unread] == []
     assert sum(reference in m["text"] for m in fake_api.messages(DESK)) == 1

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
 
 import pytest
 
+from lotse.i18n import text as i18n_text
 from tests.conftest import project_root
-from tests.e2e.conftest import free_port, lotse_env, start_lotse, stop, wait_for
+from tests.e2e.conftest import answer, free_port, lotse_env, start_lotse, stop, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -36,12 +38,18 @@ async def test_gateway_keeps_running_when_rasa_is_unreachable(fake_api, new_user
         await wait_for(
             lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
         )
-        user = new_user("fr")
+        user = new_user("fr", first_contact=True)  # this gateway has its own database
         for text in ("Je cherche un logement à Lörrach", "allô ?"):
             await user.send(text)
-            reply = await user.wait_for_reply(timeout=30)
+            reply = (await answer(user, quiet=1.5))[
+                -1
+            ]  # (after the privacy notice, the first time)
             assert reply["text"].startswith("Désolé"), reply["text"]
             assert gateway.poll() is None
+        # a callback request can still be left: the gateway stores it itself
+        await user.press(i18n_text("fr", "lotse_gateway_texts", "leave_callback"), message=reply)
+        stored = await user.wait_for_reply(timeout=30)
+        assert re.match(r"Votre demande R-[A-Z2-9]{5} ", stored["text"]), stored["text"]
         # an emergency still gets the emergency numbers, from the gateway itself
         await user.send("au secours mon mari me frappe")
         reply = await user.wait_for_reply(timeout=30)

@@ -1,0 +1,188 @@
+"""Privacy: the notice and consent, deletion on request, and retention.
+
+Deletion erases everything Lotse's database holds about a conversation: its settings (language,
+consent, a shared phone number), its button tokens, the messages sent to it or relayed from it,
+and its callback requests — an open request is withdrawn (its facilitator is told, without
+personal data); closed ones are kept for statistics only fully anonymised. Rasa's tracker is
+erased by the adapter that talks to Rasa (bot/rasa_client.py). Retention does the same for
+conversations and closed requests older than the configured number of days; without consent a
+conversation is kept only for a day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from lotse.desk import txt
+from lotse.desk_models import CallbackRequest, FacilitatorState, OutboxMessage
+from lotse.models import ButtonPayload, ConversationSettings, utcnow
+from lotse.outbox import enqueue
+
+UNCONSENTED_HOURS = 24
+ANONYMOUS = ""
+
+
+@dataclass(frozen=True)
+class Erased:
+    requests_withdrawn: int = 0
+    requests_anonymised: int = 0
+    messages: int = 0
+    buttons: int = 0
+    settings: int = 0
+
+
+def needs_notice(session: Session, conversation_id: str) -> bool:
+    settings = session.get(ConversationSettings, conversation_id)
+    return settings is None or settings.privacy_notice_at is None
+
+
+def notice_shown(session: Session, conversation_id: str) -> None:
+    settings = session.get(ConversationSettings, conversation_id)
+    if settings is None:
+        settings = ConversationSettings(conversation_id=conversation_id)
+        session.add(settings)
+    settings.privacy_notice_at = utcnow()
+
+
+def give_consent(session: Session, conversation_id: str) -> None:
+    settings = session.get(ConversationSettings, conversation_id)
+    if settings is None:
+        settings = ConversationSettings(conversation_id=conversation_id)
+        session.add(settings)
+    settings.consent_at = utcnow()
+
+
+def _anonymise(request: CallbackRequest) -> None:
+    """Keep what statistics need (topic, region, language, times, outcome), nothing personal."""
+    request.conversation_id = ANONYMOUS
+    request.client_chat_id = 0
+    request.phone = None
+    request.note = ""
+    request.handoff_open = False
+    request.desk_chat_id = None
+
+
+def _client_chat_id(conversation_id: str) -> int | None:
+    tail = conversation_id.removeprefix("tg:")
+    return int(tail) if conversation_id.startswith("tg:") and tail.lstrip("-").isdigit() else None
+
+
+def erase_conversation(session: Session, conversation_id: str) -> Erased:
+    """Erase (or, for closed requests, anonymise) everything stored about one conversation."""
+    requests = list(
+        session.scalars(
+            select(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
+        )
+    )
+    request_ids = [r.id for r in requests]
+    chat_id = _client_chat_id(conversation_id)
+    messages = session.execute(
+        delete(OutboxMessage).where(
+            or_(
+                OutboxMessage.conversation_id == conversation_id,
+                OutboxMessage.request_id.in_(request_ids),
+                *([OutboxMessage.chat_id == chat_id] if chat_id is not None else []),
+            )
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    withdrawn = 0
+    for request in requests:
+        for state in session.scalars(
+            select(FacilitatorState).where(
+                or_(
+                    FacilitatorState.chatting_with == request.id,
+                    FacilitatorState.note_for == request.id,
+                )
+            )
+        ):
+            state.chatting_with = state.note_for = None
+        if request.status in ("open", "claimed"):
+            withdrawn += 1
+            person = request.facilitator
+            notify = [(person.telegram_user_id, person.ui_language)] if person else []
+            if request.status == "open" and request.desk_chat_id:
+                notify.append((request.desk_chat_id, "de"))
+            for chat, language in notify:  # no request_id: the notice is not theirs to delete
+                enqueue(session, chat, txt(language, "withdrawn", reference=request.reference))
+            request.status, request.outcome, request.closed_at = "cancelled", "cancelled", utcnow()
+        _anonymise(request)
+    buttons = session.execute(
+        delete(ButtonPayload).where(ButtonPayload.conversation_id == conversation_id)
+    ).rowcount  # type: ignore[attr-defined]
+    settings = session.execute(
+        delete(ConversationSettings).where(ConversationSettings.conversation_id == conversation_id)
+    ).rowcount  # type: ignore[attr-defined]
+    return Erased(withdrawn, len(requests) - withdrawn, messages, buttons, settings)
+
+
+def purge_expired(session: Session, now: datetime | None = None, days: int = 90) -> dict[str, int]:
+    """Retention: remove conversations idle for `days` (one day without consent), delivered
+    messages and button tokens older than that, and anonymise closed requests."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    unconsented_cutoff = now - timedelta(hours=UNCONSENTED_HOURS)
+    stale = list(
+        session.scalars(
+            select(ConversationSettings.conversation_id).where(
+                or_(
+                    ConversationSettings.updated_at < cutoff,
+                    (ConversationSettings.consent_at.is_(None))
+                    & (ConversationSettings.updated_at < unconsented_cutoff),
+                )
+            )
+        )
+    )
+    # a conversation with an open request stays until the request is closed
+    busy = set(
+        session.scalars(
+            select(CallbackRequest.conversation_id).where(
+                CallbackRequest.status.in_(("open", "claimed"))
+            )
+        )
+    )
+    conversations = 0
+    for conversation_id in stale:
+        if conversation_id in busy:
+            continue
+        session.execute(
+            delete(ButtonPayload).where(ButtonPayload.conversation_id == conversation_id)
+        )
+        session.execute(
+            delete(ConversationSettings).where(
+                ConversationSettings.conversation_id == conversation_id
+            )
+        )
+        conversations += 1
+    closed = list(
+        session.scalars(
+            select(CallbackRequest).where(
+                CallbackRequest.status.in_(("closed", "cancelled")),
+                CallbackRequest.closed_at < cutoff,
+                CallbackRequest.client_chat_id != 0,
+            )
+        )
+    )
+    for request in closed:
+        _anonymise(request)
+    old_ids = [r.id for r in closed]
+    messages = session.execute(
+        delete(OutboxMessage).where(
+            or_(
+                OutboxMessage.request_id.in_(old_ids),
+                OutboxMessage.status.in_(("sent", "failed")) & (OutboxMessage.created_at < cutoff),
+            )
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    buttons = session.execute(
+        delete(ButtonPayload).where(ButtonPayload.created_at < cutoff)
+    ).rowcount  # type: ignore[attr-defined]
+    return {
+        "conversations": conversations,
+        "requests_anonymised": len(closed),
+        "messages": messages,
+        "buttons": buttons,
+    }

@@ -1,0 +1,101 @@
+"""Privacy end to end: the notice at first contact, deletion that leaves nothing behind."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import inspect, text
+
+from lotse import registry
+from lotse.db import get_engine, session_scope
+from tests.e2e.conftest import answer, button_titles, settle
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_the_privacy_notice_comes_once_at_first_contact(lotse, new_user) -> None:
+    user = new_user("de", first_contact=True)
+    await user.send("Hallo")
+    replies = await answer(user)
+    notice = replies[0]
+    assert notice["text"].startswith("Bevor es losgeht, zu Ihren Daten:")
+    assert "90 Tage" in notice["text"] and "/delete" in notice["text"]
+    assert button_titles(notice) == ["✅ Einverstanden"]
+    assert replies[1]["text"].startswith("Hallo! Ich bin Lotse.")
+    await user.press("✅ Einverstanden", message=notice)
+    await user.send("Ich suche eine Wohnung in Lörrach")
+    again = await user.wait_for_reply(timeout=30)
+    assert again["text"] == "Hier bekommen Sie Hilfe in Lörrach:"  # no second notice
+    await settle(user)
+
+
+def rows_mentioning(url: str, values: set[str]) -> list[tuple[str, str, str]]:
+    """Every cell in every table of the database that contains one of `values`."""
+    found = []
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        for table in inspect(engine).get_table_names():
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
+                for column, value in row._mapping.items():
+                    if value is not None and any(v in str(value) for v in values):
+                        found.append((table, column, str(value)[:80]))
+    return found
+
+
+async def test_delete_erases_every_row_and_tracker_event(lotse, fake_api, new_user) -> None:
+    url = lotse.env["DATABASE_URL"]
+    desk_chat = -1_000_999
+    fake_api.group(desk_chat, "Desk Berlin")
+    with session_scope(url) as s:
+        registry.save_desk(s, "Berlin", desk_chat)
+    user = new_user("de", first_contact=True)
+    ids = {f"tg:{user.id}", str(user.id)}
+    await user.send("Ich suche eine Wohnung in Neukölln")
+    await answer(user)
+    await user.send("/language")
+    menu = await user.wait_for_reply(timeout=30)
+    await user.press("English", message=menu)
+    await user.wait_for_reply(timeout=30)
+    await user.send("I want to talk to a person")
+    question = await user.wait_for_reply(timeout=30)
+    while "suits you" not in question["text"]:  # topic and place may be asked
+        if button_titles(question):
+            await user.press(button_titles(question)[0], message=question)
+        else:
+            await user.send("Neukölln")
+        question = await user.wait_for_reply(timeout=30)
+    await user.press(button_titles(question)[0], message=question)
+    how = await user.wait_for_reply(timeout=30)
+    await user.press("💬 Answer here in Telegram", message=how)
+    summary = await user.wait_for_reply(timeout=30)
+    await user.press("✅ Send", message=summary)
+    booked = await user.wait_for_reply(timeout=30)
+    assert booked["text"].startswith("Done")
+    post = await user.wait_for_reply(chat=fake_api._chats[desk_chat], timeout=15)
+    assert rows_mentioning(url, ids), "the conversation left rows before deletion"
+
+    await user.send("Please delete my data")
+    confirm = await user.wait_for_reply(timeout=30)
+    assert confirm["text"].startswith("Shall I delete everything")
+    await user.press("🗑 Yes, delete everything", message=confirm)
+    done = await user.wait_for_reply(timeout=30)
+    assert done["text"] == "Done. Everything Lotse had stored about you has been deleted."
+    assert rows_mentioning(url, ids) == []
+    async with httpx.AsyncClient(timeout=30) as http:
+        tracker = (await http.get(f"{lotse.rasa_url}/conversations/tg:{user.id}/tracker")).json()
+    assert tracker["events"] == [] or all(e["event"] != "user" for e in tracker["events"])
+    await fake_api.wait_until(
+        lambda: any("zurückgezogen" in m["text"] for m in fake_api.messages(desk_chat)), 15
+    )  # the desk learns the request was withdrawn, without personal data
+    assert post["text"] in [m["text"] for m in fake_api.messages(desk_chat)]
+
+
+async def test_delete_can_be_declined(lotse, new_user) -> None:
+    user = new_user("de")
+    await user.send("/delete")
+    confirm = await user.wait_for_reply(timeout=30)
+    assert confirm["text"].startswith("Soll ich alles löschen")
+    await user.press("✖️ Nein", message=confirm)
+    assert (await user.wait_for_reply(timeout=30))[
+        "text"
+    ] == "In Ordnung, es wurde nichts gelöscht."
