@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from lotse.desk_models import OutboxMessage
@@ -55,22 +55,21 @@ def enqueue(
     return message
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pending and due, or left `sending` by a sender that died."""
+    return ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now)) | (
+        (OutboxMessage.status == "sending") & (OutboxMessage.next_attempt_at <= now - STALE_SENDING)
+    )
+
+
 def take_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:
     """Ids of rows due now, each switched to `sending` by this caller alone (oldest first).
 
-    An `edit` waits until the message it edits has been sent."""
+    The switch repeats the due condition in its WHERE clause, so of two senders racing for a
+    row exactly one changes it. An `edit` waits until the message it edits has been sent."""
     now = now or utcnow()
     candidates = session.scalars(
-        select(OutboxMessage.id)
-        .where(
-            ((OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now))
-            | (
-                (OutboxMessage.status == "sending")
-                & (OutboxMessage.next_attempt_at <= now - STALE_SENDING)
-            )
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+        select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     ).all()
     taken = []
     for message_id in candidates:
@@ -86,8 +85,9 @@ def take_due(session: Session, now: datetime | None = None, limit: int = 20) -> 
                 continue  # not sent yet: try again on the next round
         claimed = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.status == row.status)
+            .where(OutboxMessage.id == message_id, _due(now))
             .values(status="sending", next_attempt_at=now, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)
         )
         if claimed.rowcount:  # type: ignore[attr-defined]
             taken.append(message_id)
