@@ -20,7 +20,7 @@ TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -
 	nlu/language_id.py nlu/normalizer.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
-.PHONY: help install train run test test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
+.PHONY: help install browser train run test test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
 
 help:
 	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
@@ -54,7 +54,9 @@ domain/responses.generated.yml: $(RASA_VENV)/.installed $(RESPONSE_SOURCES) nlu/
 
 train: models/.fingerprint
 
-models/.fingerprint: $(RASA_VENV)/.installed domain/responses.generated.yml $(TRAIN_INPUTS)
+# FORCE: the content fingerprint decides, not timestamps (a file edited while training ran is
+# older than the model but still new to it).
+models/.fingerprint: FORCE $(RASA_VENV)/.installed domain/responses.generated.yml $(TRAIN_INPUTS)
 	@fp=$$(cat $(TRAIN_INPUTS) domain/responses.generated.yml requirements-rasa.txt | sha256sum | cut -d' ' -f1); \
 	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
 	  echo "model is up to date"; touch $@; \
@@ -73,13 +75,17 @@ validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 run: install train
 	$(PY) -m lotse.cli run
 
-test: install train validate nlu-eval
+test: install browser train validate nlu-eval
 	$(PY) -m pytest -q --durations=10
+
+# Debian's Chromium for the admin's browser test (tests/e2e/test_admin_browser.py).
+browser:
+	@scripts/install-chromium
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest -q tests/unit
 
-test-e2e: install train
+test-e2e: install browser train
 	$(PY) -m pytest -q tests/e2e
 
 lint: $(VENV)/.installed
@@ -112,3 +118,5 @@ nlu-compare: train
 nlu-cross-validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 	$(RASA) test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 \
 	  --out var/nlu-cross-validation
+
+FORCE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,11 +11,13 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common import in_session, message_metadata
-from lotse import LANGUAGES
+from lotse import LANGUAGES, insights
 from lotse.conversations import GATEWAY_PAYLOAD_KEY, reply_language
-from lotse.places import find_places
+from lotse.places import find_places, region_of
 from lotse.taxonomy import match_subtopic
 from lotse.text import fold
+
+log = logging.getLogger(__name__)
 
 INTENT_TOPICS = {
     "ask_housing": "housing",
@@ -131,3 +134,30 @@ class ValidateSlotMappings(ValidationAction):
             return {}
         subtopic = match_subtopic(text, topic)
         return {} if subtopic == tracker.get_slot("subtopic") else {"subtopic": subtopic}
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        events = await super().run(dispatcher, tracker, domain)
+        try:
+            await in_session(lambda session: _log_question(session, tracker, events))
+        except Exception:  # statistics must never cost an answer
+            log.exception("could not log the question")
+        return events
+
+
+def _log_question(session: Any, tracker: Tracker, events: list[dict[str, Any]]) -> None:
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    set_now = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+    topic = set_now.get("topic", tracker.get_slot("topic")) or ""
+    place = tracker.get_slot("location")
+    insights.record(
+        session,
+        text=message.get("text") or "",
+        intent=intent.get("name") or "",
+        confidence=float(intent.get("confidence") or 0.0),
+        language=set_now.get("language", tracker.get_slot("language")) or "",
+        topic=topic if INTENT_TOPICS.get(intent.get("name") or "") else "",
+        region=region_of(session, place),
+    )

@@ -12,18 +12,19 @@ from lotse.settings import load_settings
 
 
 class RedactToken(logging.Filter):
-    """Keep the bot token out of every log line (it appears in Bot API URLs)."""
+    """Keep the bot token (it appears in Bot API URLs) and other secrets out of every log line."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self.token = token
+        self.secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "<token>")
-                record.args = None
+        message = record.getMessage()
+        secrets = [s for s in self.secrets if s and s in message]
+        if secrets:
+            for secret in secrets:
+                message = message.replace(secret, "<secret>")
+            record.msg, record.args = message, None
         return True
 
 
@@ -36,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(settings.telegram_bot_token))
+        handler.addFilter(
+            RedactToken(
+                settings.telegram_bot_token, settings.webhook_secret, settings.admin_password
+            )
+        )
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     if args.console or settings.console_mode:
@@ -52,6 +57,21 @@ def main(argv: list[str] | None = None) -> int:
     from bot.telegram_app import build_application
 
     application = build_application(settings)
+    if settings.webhook_url:
+        if not settings.webhook_secret:
+            logging.error("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL")
+            return 2
+        # Telegram sends the secret in X-Telegram-Bot-Api-Secret-Token; PTB answers 403 without it.
+        # Several workers may run like this behind one URL (see README, scaling out).
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return 0
     application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
     return 0
 

@@ -238,6 +238,13 @@ def covered_regions(session: Session) -> list[str]:
     return sorted(regions)
 
 
+def region_of(session: Session, name: str | None) -> str:
+    """The region a place belongs to for statistics: its district, else its state."""
+    chain = area_chain(session, name) if name else []
+    district = next((a.name for a in chain if a.kind == "district"), None)
+    return district or (chain[-1].name if chain else "")
+
+
 def known_places(session: Session) -> list[str]:
     """Municipalities and boroughs in the catalogue."""
     return sorted(a.name for a in place_index(session).areas.values() if a.kind in LOCAL_KINDS)

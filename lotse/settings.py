@@ -32,6 +32,12 @@ class Settings:
 
     telegram_bot_token: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
+    webhook_url: str = ""
+    """Public https URL Telegram posts updates to; empty → long polling (one instance per token)."""
+    webhook_secret: str = ""
+    """Telegram's `secret_token`: updates without this header are refused (required with a URL)."""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
     database_url: str = ""
     rasa_port: int = 5005
     action_server_port: int = 5055
@@ -39,6 +45,7 @@ class Settings:
     action_server_url: str = ""
     admin_password: str = ""
     admin_port: int = 8000
+    admin_host: str = "127.0.0.1"
     rasa_timeout_seconds: float = 20.0
     max_concurrent_updates: int = 64
     flood_max_messages: int = 8
@@ -77,6 +84,10 @@ def load_settings() -> Settings:
     timeout = float(os.environ.get("RASA_TIMEOUT_SECONDS", "20") or 20)
     return Settings(
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip(),
+        webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
+        webhook_listen=os.environ.get("LOTSE_WEBHOOK_LISTEN", "127.0.0.1"),
+        webhook_port=_int("LOTSE_WEBHOOK_PORT", 8443),
         telegram_api_base_url=os.environ.get(
             "TELEGRAM_API_BASE_URL", "https://api.telegram.org"
         ).rstrip("/"),
@@ -88,6 +99,7 @@ def load_settings() -> Settings:
         or f"http://127.0.0.1:{action_port}/webhook",
         admin_password=os.environ.get("ADMIN_PASSWORD", ""),
         admin_port=_int("ADMIN_PORT", 8000),
+        admin_host=os.environ.get("ADMIN_HOST", "127.0.0.1"),
         rasa_timeout_seconds=timeout,
         flood_max_messages=_int("LOTSE_FLOOD_MAX_MESSAGES", 8),
         max_concurrent_updates=_int("LOTSE_MAX_CONCURRENT_UPDATES", 64),

@@ -215,7 +215,8 @@ class Supervisor:
 
 
 def build_children(settings: Settings) -> list[list[Child]]:
-    """The process plan: Rasa and the action server in parallel, then the gateway."""
+    """The process plan: Rasa, the action server (and the admin, with a password) in parallel,
+    then the gateway."""
     root = PROJECT_ROOT
     rasa_bin = root / ".venv-rasa" / "bin" / "rasa"
     if not rasa_bin.exists():
@@ -272,7 +273,22 @@ def build_children(settings: Settings) -> list[list[Child]]:
         start_timeout=60,
         interactive=console,
     )
-    return [[rasa, actions], [gateway]]
+    first = [rasa, actions]
+    if settings.admin_password:  # the web admin, on ADMIN_PORT
+        first.append(
+            Child(
+                name="admin",
+                argv=[sys.executable, "-m", "admin"],
+                ready=lambda _c: _http_ok(
+                    f"http://{settings.admin_host}:{settings.admin_port}/admin/login"
+                ),
+                start_timeout=60,
+                port=settings.admin_port,
+                port_setting="ADMIN_PORT",
+                log_file=log_dir / "admin.log" if console else None,
+            )
+        )
+    return [first, [gateway]]
 
 
 def child_env(settings: Settings) -> dict[str, str]:

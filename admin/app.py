@@ -1,0 +1,43 @@
+"""The admin as a Starlette app: sqladmin for the tables, our pages for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqladmin import Admin
+from sqladmin.i18n import I18nConfig
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from admin.pages import FreshnessView, ImportExportView, InsightsView
+from admin.security import PasswordLogin, SameOriginAndActor
+from admin.views import VIEWS
+from lotse.db import get_engine
+from lotse.settings import Settings
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def create_app(settings: Settings) -> Starlette:
+    async def home(_request):
+        return RedirectResponse("/admin/")
+
+    app = Starlette(routes=[Route("/", home)])
+    login = PasswordLogin(settings.admin_password)
+    login.middlewares.append(Middleware(SameOriginAndActor))  # inside the session middleware
+    admin = Admin(
+        app,
+        engine=get_engine(settings.database_url),
+        base_url="/admin",
+        title="Lotse – Verwaltung",
+        authentication_backend=login,
+        templates_dir=str(TEMPLATES),
+        i18n_config=I18nConfig(default_locale="de", language_switcher=["de", "en", "tr", "ru"]),
+    )
+    for view in VIEWS:
+        admin.add_view(view)
+    for page in (FreshnessView, ImportExportView, InsightsView):
+        admin.add_base_view(page)
+    return app

@@ -1,0 +1,146 @@
+"""What people ask and where Lotse fails them: an anonymous question log and its aggregates.
+
+One row per message: day, language, recognised intent and confidence, topic and region — no
+conversation id, so a row cannot be traced to a person. The text is kept only for questions Lotse
+did not understand well (low confidence or fallback), for the admins' review queue, and is
+removed after the retention period. Aggregates never show a count below five.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+import yaml
+from sqlalchemy import Boolean, Date, DateTime, Float, String, Text, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from lotse.db import Base
+from lotse.desk_models import CallbackRequest
+from lotse.models import utcnow
+
+LOW_CONFIDENCE = 0.6
+MIN_COUNT = 5
+REVIEW_TEXT_CHARS = 300
+
+
+class QuestionLog(Base):
+    __tablename__ = "question_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    language: Mapped[str] = mapped_column(String(8), default="")
+    intent: Mapped[str] = mapped_column(String(40), default="")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    topic: Mapped[str] = mapped_column(String(32), default="")
+    region: Mapped[str] = mapped_column(String(120), default="")
+    low_confidence: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    label: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The intent an admin gave a misunderstood question (becomes a training example)."""
+
+
+def record(
+    session: Session,
+    *,
+    text: str,
+    intent: str,
+    confidence: float,
+    language: str,
+    topic: str = "",
+    region: str = "",
+    now: datetime | None = None,
+) -> None:
+    now = now or utcnow()
+    unsure = intent == "nlu_fallback" or confidence < LOW_CONFIDENCE
+    session.add(
+        QuestionLog(
+            at=now,
+            day=now.date(),
+            language=language,
+            intent=intent,
+            confidence=round(confidence, 3),
+            topic=topic or "",
+            region=region or "",
+            low_confidence=unsure,
+            text=text[:REVIEW_TEXT_CHARS] if unsure and not text.startswith("/") else None,
+        )
+    )
+
+
+def suppressed(counts: Counter[str] | dict[str, int]) -> dict[str, int | None]:
+    """Counts below five become None ("fewer than 5"), so no small group can be singled out."""
+    return {k: (v if v >= MIN_COUNT else None) for k, v in sorted(counts.items())}
+
+
+def questions_by(session: Session, field: str, since: date) -> dict[str, int | None]:
+    column = getattr(QuestionLog, field)
+    rows = session.execute(
+        select(column).where(QuestionLog.day >= since, QuestionLog.intent != "")
+    ).scalars()
+    return suppressed(Counter(str(v or "–") for v in rows))
+
+
+def questions_per_week(session: Session, since: date) -> dict[str, int | None]:
+    days = session.execute(select(QuestionLog.day).where(QuestionLog.day >= since)).scalars()
+    return suppressed(Counter(f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in days))
+
+
+def review_queue(session: Session, limit: int = 50) -> list[QuestionLog]:
+    return list(
+        session.scalars(
+            select(QuestionLog)
+            .where(QuestionLog.low_confidence.is_(True), QuestionLog.text.is_not(None))
+            .order_by(QuestionLog.label.is_not(None), QuestionLog.at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def label(session: Session, question_id: int, intent: str) -> None:
+    session.execute(update(QuestionLog).where(QuestionLog.id == question_id).values(label=intent))
+
+
+def training_examples(session: Session) -> str:
+    """Labelled questions as Rasa NLU training data (YAML), to add to data/nlu/<lang>.yml."""
+    by_intent: dict[str, list[str]] = {}
+    for row in session.scalars(
+        select(QuestionLog).where(QuestionLog.label.is_not(None), QuestionLog.text.is_not(None))
+    ):
+        by_intent.setdefault(row.label or "", []).append(row.text or "")
+    nlu = [
+        {"intent": intent, "examples": "".join(f"- {t}\n" for t in sorted(set(texts)))}
+        for intent, texts in sorted(by_intent.items())
+    ]
+    return yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True, sort_keys=False)
+
+
+def callback_figures(session: Session, since: datetime) -> dict[str, Any]:
+    """Time to take (median minutes per week) and outcomes, suppressed below five."""
+    rows = session.scalars(select(CallbackRequest).where(CallbackRequest.created_at >= since)).all()
+    waits: dict[str, list[float]] = {}
+    for r in rows:
+        if r.claimed_at is not None:
+            week = f"{r.created_at.isocalendar()[0]}-W{r.created_at.isocalendar()[1]:02d}"
+            minutes = (r.claimed_at - r.created_at).total_seconds() / 60
+            waits.setdefault(week, []).append(minutes)
+    return {
+        "median_minutes_to_take": {
+            w: (round(median(v), 1) if len(v) >= MIN_COUNT else None)
+            for w, v in sorted(waits.items())
+        },
+        "outcomes": suppressed(Counter(r.outcome or r.status for r in rows)),
+    }
+
+
+def purge_texts(session: Session, now: datetime, days: int) -> int:
+    """Retention: review texts older than `days` are removed (the counts stay)."""
+    cutoff = (now - timedelta(days=days)).date()
+    return session.execute(
+        update(QuestionLog)
+        .where(QuestionLog.day < cutoff, QuestionLog.text.is_not(None))
+        .values(text=None)
+    ).rowcount  # type: ignore[attr-defined]

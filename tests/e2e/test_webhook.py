@@ -1,0 +1,89 @@
+"""Webhook mode: Telegram's secret_token header is checked before an update is processed."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import project_root
+from tests.e2e.conftest import free_port, lotse_env, stop, wait_for
+from tests.e2e.fake_telegram import FakeTelegram
+
+pytestmark = pytest.mark.e2e
+SECRET = "s3cr3t-for-the-webhook_test"
+
+
+def help_update(user: dict, update_id: int) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+            "from": user,
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+
+
+async def test_updates_without_the_secret_are_refused(tmp_path: Path) -> None:
+    async with FakeTelegram() as fake:
+        port = free_port()
+        env = lotse_env(
+            fake,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL="https://lotse.example.org/telegram",
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            LOTSE_WEBHOOK_PORT=str(port),
+        )
+        subprocess.run(
+            [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
+            env=env,
+            check=True,
+            cwd=project_root(),
+            capture_output=True,
+        )
+        log = tmp_path / "gateway.log"
+        gateway = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            env=env,
+            cwd=project_root(),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        user = fake.user(424242, first_name="Web", language_code="en")
+        url = f"http://127.0.0.1:{port}/telegram"
+        try:
+            await wait_for(
+                lambda: "Lotse gateway ready" in log.read_text(), 30, "ready", gateway, log
+            )
+            assert fake.webhook["url"] == "https://lotse.example.org/telegram"
+            assert fake.webhook["secret_token"] == SECRET
+            async with httpx.AsyncClient(timeout=10) as http:
+                missing = await http.post(url, json=help_update(user.user, 1))
+                wrong = await http.post(
+                    url,
+                    json=help_update(user.user, 2),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
+                )
+                assert (missing.status_code, wrong.status_code) == (403, 403)
+                await asyncio.sleep(1)
+                assert user.unread == []  # neither was processed
+                right = await http.post(
+                    url,
+                    json=help_update(user.user, 3),
+                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+                )
+                assert right.status_code == 200
+            reply = await user.wait_for_reply(timeout=15)
+            assert reply["text"].startswith("I'm Lotse.")
+        finally:
+            stop(gateway)
+        assert SECRET not in log.read_text() and fake.token not in log.read_text()

@@ -1,0 +1,111 @@
+"""The admin without a browser: audit log, login, origin check, pages (Starlette's TestClient)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from lotse import catalogue, insights, migrate
+from lotse.audit import AuditLog, acting_as
+from lotse.db import session_scope
+from lotse.hsds import Service
+from lotse.settings import Settings
+from tests.unit.catalogue_fixtures import write_catalogue
+
+
+@pytest.fixture()
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'admin.db'}"
+    migrate.upgrade(url)
+    places, offers = write_catalogue(tmp_path)
+    with session_scope(url) as s:
+        catalogue.import_path(s, places)
+        catalogue.import_path(s, offers)
+    return url
+
+
+def test_changes_in_the_admin_are_audited_with_before_and_after(url: str) -> None:
+    with acting_as("Amina"), session_scope(url) as s:
+        s.get(Service, "loe-kita").name = "Kita-Büro Lörrach"
+    with session_scope(url) as s:  # without an actor nothing is logged
+        s.get(Service, "loe-kita").description = "x"
+    with session_scope(url) as s:
+        entries = s.scalars(select(AuditLog)).all()
+        assert len(entries) == 1
+        entry = entries[0]
+        assert (entry.actor, entry.action, entry.table, entry.row_id) == (
+            "Amina",
+            "update",
+            "service",
+            "loe-kita",
+        )
+        assert entry.changes["name"] == ["Kita-Anmeldung der Stadt Lörrach", "Kita-Büro Lörrach"]
+
+
+def test_insights_suppress_small_counts_and_export_labels(url: str) -> None:
+    with session_scope(url) as s:
+        for i in range(6):
+            insights.record(
+                s,
+                text=f"wohnung {i}",
+                intent="ask_housing",
+                confidence=0.9,
+                language="de",
+                topic="housing",
+                region="Landkreis Lörrach",
+            )
+        insights.record(
+            s, text="wo krieg ich papiere", intent="nlu_fallback", confidence=0.2, language="de"
+        )
+    with session_scope(url) as s:
+        from datetime import date, timedelta
+
+        by_language = insights.questions_by(s, "language", date.today() - timedelta(days=1))
+        assert by_language == {"de": 7}
+        by_topic = insights.questions_by(s, "topic", date.today() - timedelta(days=1))
+        assert by_topic["housing"] == 6 and by_topic["–"] is None  # one: suppressed
+        [queued] = insights.review_queue(s)
+        assert queued.text == "wo krieg ich papiere"  # only misunderstood texts are kept
+        insights.label(s, queued.id, "ask_authorities")
+    with session_scope(url) as s:
+        assert "- intent: ask_authorities" in insights.training_examples(s)
+        assert "wo krieg ich papiere" in insights.training_examples(s)
+
+
+@pytest.fixture()
+def client(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    from admin.app import create_app
+    from lotse.settings import load_settings
+
+    monkeypatch.setenv("DATABASE_URL", url)  # the admin's pages use the configured database
+    load_settings.cache_clear()
+    app = create_app(Settings(database_url=url, admin_password="richtig"))
+    yield TestClient(app, base_url="http://admin.test", headers={"Origin": "http://admin.test"})
+    load_settings.cache_clear()
+
+
+def test_login_pages_and_origin_check(client: TestClient) -> None:
+    assert client.get("/admin/service/list", follow_redirects=False).status_code == 302
+    bad = client.post("/admin/login", data={"username": "a", "password": "falsch"})
+    assert "/admin/login" in str(bad.url)
+    good = client.post("/admin/login", data={"username": "Amina", "password": "richtig"})
+    assert good.status_code == 200 and "/admin/login" not in str(good.url)
+    for path in (
+        "/admin/service/list",
+        "/admin/freshness",
+        "/admin/insights",
+        "/admin/catalogue",
+        "/admin/audit-log/list",
+        "/admin/catalogue?download=xlsx",
+    ):
+        assert client.get(path).status_code == 200, path
+    foreign = client.post(
+        "/admin/freshness",
+        data={"service": "loe-kita", "action": "valid"},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert foreign.status_code == 403
