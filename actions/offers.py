@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -87,7 +88,7 @@ class LotseFormValidation(FormValidationAction):
         # `text` names no known place (resolved above), so no second lookup is needed
         if latest_intent(tracker) in INTENT_TOPICS and is_new_question(text, names_a_place=False):
             return {"location": None, "place_prompt": None}  # a new question: ask again
-        shown = isolate(text.strip()[:MAX_ECHO] or "?", language)
+        shown = isolate(_as_written(text, tracker)[:MAX_ECHO] or "?", language)
         return _prompt("unknown", place=shown, regions=", ".join(regions))
 
     async def validate_residence_status(
@@ -137,6 +138,14 @@ class LotseFormValidation(FormValidationAction):
         if result.ask_age:
             slots.append("age_group")
         return slots
+
+
+def _as_written(value: str, tracker: Tracker) -> str:
+    """The place as the person wrote it ("Hamburg"), not as the NLU normalised it ("hamburg")."""
+    message = tracker.latest_message or {}
+    original = str(message.get("text_original") or message.get("text") or "")
+    found = re.search(re.escape(value.strip()), original, re.IGNORECASE) if value.strip() else None
+    return found.group(0) if found else value.strip()
 
 
 def _prompt(kind: str, **values: Any) -> dict[str, Any]:

@@ -83,6 +83,18 @@ async def is_topic_switch(text: str, confidence: float = 1.0) -> bool:
 class ValidateSlotMappings(ValidationAction):
     """Sets `language` by the reply-language rule and `topic` from the intent."""
 
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        """Every slot with a custom mapping. rasa-sdk leaves out slots that also have a mapping
+        conditioned on a form (`topic` is filled by the booking form's buttons too), but the
+        topic must still follow every topic question."""
+        slots = domain.get("slots", {})
+        custom = [
+            name
+            for name, spec in slots.items()
+            if any(m.get("type") == "custom" for m in spec.get("mappings", []))
+        ]
+        return list(dict.fromkeys([*super().domain_slots(domain), *custom]))
+
     async def extract_detected_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from lotse.hsds import (
     Service,
     ServiceEligibility,
     ServiceTranslation,
+    service_children,
 )
 from lotse.models import utcnow
 from lotse.schedule import format_hours, rule_from_schedule, rules_to_byday
@@ -117,6 +118,15 @@ class ServiceAdmin(ModelView, model=Service):
             )
 
         return ServiceForm
+
+    def form_edit_query(self, request: Request) -> Any:
+        return super().form_edit_query(request).options(*service_children())
+
+    async def get_form_data_for_edit(self, obj: Any) -> dict[str, Any]:
+        """The edit form starts with the offer's current hours, phones, languages, statuses."""
+        data = await super().get_form_data_for_edit(obj)
+        data.update({key: getattr(obj, key) for key in EXTRA})
+        return data
 
     async def on_model_change(
         self, data: dict, model: Any, is_created: bool, request: Request

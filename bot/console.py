@@ -59,7 +59,10 @@ async def chat_loop(gateway: Gateway, chat: Chat, out=sys.stdout) -> None:
 
 
 async def run_console(settings: Settings) -> None:
-    gateway = Gateway(RasaClient(settings.rasa_url, settings.rasa_timeout_seconds))
+    # the console is the operator's own test chat: no privacy notice
+    gateway = Gateway(
+        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds), privacy_notice=False
+    )
     print("Lotse console chat — type your question; numbers choose a button; /quit ends.")
     try:
         await chat_loop(gateway, Chat(conversation_id="console:local", language_code=None))

@@ -102,13 +102,14 @@ class Gateway:
         texts: Texts | None = None,
         desk: FacilitatorDesk | None = None,
         after_turn: Callable[[], None] | None = None,
+        privacy_notice: bool = True,
     ) -> None:
         self.rasa = rasa
         self.texts = texts or load_texts()
         self.emergency_phrases = load_phrases()
         self.desk = desk
         self.after_turn = after_turn
-        self.privacy = PrivacyFlow(self)
+        self.privacy = PrivacyFlow(self, notice=privacy_notice)
 
     # -- language -------------------------------------------------------------------------
     async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:

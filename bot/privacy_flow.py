@@ -24,8 +24,9 @@ LEAVE_CALLBACK = "@callback:leave"
 
 
 class PrivacyFlow:
-    def __init__(self, gateway: Gateway) -> None:
+    def __init__(self, gateway: Gateway, notice: bool = True) -> None:
         self.gateway = gateway
+        self.notice = notice
 
     def _reply(self, text: str) -> Reply:
         from bot.conversation import Reply
@@ -34,6 +35,8 @@ class PrivacyFlow:
 
     async def notice_if_first(self, chat: Chat) -> list[Reply]:
         """The privacy notice, once, before the first answer (with an OK that records consent)."""
+        if not self.notice:
+            return []
         try:
             first = await in_session(lambda s: _first_contact(s, chat.conversation_id))
         except Exception:

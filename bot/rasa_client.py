@@ -44,7 +44,7 @@ class RasaClient:
     async def erase_tracker(self, sender: str) -> None:
         """Replace the conversation's tracker events with none (Rasa's HTTP API has no delete);
         raises RasaUnavailable if Rasa cannot do it now."""
-        url = f"{self._base}/conversations/{quote(sender, safe='')}/tracker/events"
+        url = f"{self._base}/conversations/{quote(sender, safe=':')}/tracker/events"
         try:
             response = await self._http.put(url, json=[])
         except httpx.HTTPError as exc:

@@ -80,21 +80,28 @@ async def test_wrong_password_is_refused(admin, page) -> None:
 
 async def test_editing_opening_hours_reaches_the_bot(lotse, admin, page, new_user) -> None:
     url = lotse.env["DATABASE_URL"]
-    sid = service_id(url, "Fachstelle Wohnen der Stadt Lörrach")
+    name = "Fachstelle Wohnen der Stadt Weil am Rhein"
+    sid = service_id(url, name)
+    with session_scope(url) as s:
+        before = s.get(Service, sid)
+        kept = ([p.number for p in before.phones], before.language_codes)
     await login(page, admin)
     await page.goto(f"{admin}/admin/service/list")
     await page.screenshot(path=str(SCREENSHOTS / "admin-offers.png"))
     await page.goto(f"{admin}/admin/service/edit/{sid}")
+    assert await page.input_value("input[name=phones_text]") == " | ".join(kept[0])  # prefilled
     await page.fill("input[name=hours_text]", "Mo-Fr 07:15-19:45; Sa 10:00-12:00")
     await page.screenshot(path=str(SCREENSHOTS / "admin-edit-offer.png"), full_page=True)
     await page.click("input[type=submit][name=save]")  # "Save"
     await page.wait_for_load_state()
     user = new_user("de")
-    await user.send("Ich suche eine Wohnung in Lörrach")
+    await user.send("Ich suche eine Wohnung in Weil am Rhein")
     seen = await replies_until(user, ends_offer_list)
-    card = next(m["text"] for m in seen if "Fachstelle Wohnen der Stadt Lörrach" in m["text"])
+    card = next(m["text"] for m in seen if name in m["text"])
     assert "Mo–Fr 7:15–19:45; Sa 10:00–12:00" in card
     with session_scope(url) as s:
+        after = s.get(Service, sid)
+        assert ([p.number for p in after.phones], after.language_codes) == kept  # untouched
         entry = s.scalars(select(AuditLog).where(AuditLog.row_id == sid)).first()
         assert entry is not None and entry.actor == "Amina Schulz" and entry.action == "update"
 

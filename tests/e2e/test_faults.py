@@ -26,7 +26,9 @@ UNAVAILABLE = "Entschuldigung, Lotse ist gerade nicht erreichbar."
 
 def child_pid(parent: int, marker: str) -> int:
     """The process below `lotse run` whose command line contains `marker`."""
-    out = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-eww", "-o", "pid=,ppid=,args="], capture_output=True, text=True
+    ).stdout
     rows = [line.split(None, 2) for line in out.splitlines() if line.strip()]
     children: dict[int, list[tuple[int, str]]] = {}
     for pid, ppid, args in (r for r in rows if len(r) == 3):

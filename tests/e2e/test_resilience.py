@@ -12,51 +12,53 @@ import pytest
 from lotse.i18n import text as i18n_text
 from tests.conftest import project_root
 from tests.e2e.conftest import answer, free_port, lotse_env, start_lotse, stop, wait_for
+from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
 
 
-async def test_gateway_keeps_running_when_rasa_is_unreachable(fake_api, new_user, tmp_path):
-    """Rasa down: a polite answer in the user's language, and the next message is still served."""
-    env = lotse_env(fake_api, tmp_path, RASA_URL=f"http://127.0.0.1:{free_port()}")
-    subprocess.run(
-        [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
-        env=env,
-        check=True,
-        cwd=project_root(),
-        capture_output=True,
-    )
-    log = tmp_path / "gateway.log"
-    gateway = subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        env=env,
-        cwd=project_root(),
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        await wait_for(
-            lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
+async def test_gateway_keeps_running_when_rasa_is_unreachable(tmp_path):
+    """Rasa down: a polite answer in the user's language, the next message is still served, an
+    emergency still gets the numbers, and a callback request can still be left."""
+    async with FakeTelegram() as fake:  # its own Bot API: no other gateway takes its updates
+        env = lotse_env(fake, tmp_path, RASA_URL=f"http://127.0.0.1:{free_port()}")
+        subprocess.run(
+            [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
+            env=env,
+            check=True,
+            cwd=project_root(),
+            capture_output=True,
         )
-        user = new_user("fr", first_contact=True)  # this gateway has its own database
-        for text in ("Je cherche un logement à Lörrach", "allô ?"):
-            await user.send(text)
-            reply = (await answer(user, quiet=1.5))[
-                -1
-            ]  # (after the privacy notice, the first time)
-            assert reply["text"].startswith("Désolé"), reply["text"]
-            assert gateway.poll() is None
-        # a callback request can still be left: the gateway stores it itself
-        await user.press(i18n_text("fr", "lotse_gateway_texts", "leave_callback"), message=reply)
-        stored = await user.wait_for_reply(timeout=30)
-        assert re.match(r"Votre demande R-[A-Z2-9]{5} ", stored["text"]), stored["text"]
-        # an emergency still gets the emergency numbers, from the gateway itself
-        await user.send("au secours mon mari me frappe")
-        reply = await user.wait_for_reply(timeout=30)
-        assert "112" in reply["text"] and "116 016" in reply["text"]
-    finally:
-        stop(gateway)
-    assert fake_api.token not in log.read_text(), "the bot token must never be logged"
+        log = tmp_path / "gateway.log"
+        gateway = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            env=env,
+            cwd=project_root(),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            await wait_for(
+                lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
+            )
+            user = fake.user(8_800_001, first_name="Awa", language_code="fr")
+            for text in ("Je cherche un logement à Lörrach", "allô ?"):
+                await user.send(text)
+                reply = (await answer(user, quiet=1.5))[-1]  # after the privacy notice, once
+                assert reply["text"].startswith("Désolé"), reply["text"]
+                assert gateway.poll() is None
+            # a callback request can still be left: the gateway stores it itself
+            await user.press(
+                i18n_text("fr", "lotse_gateway_texts", "leave_callback"), message=reply
+            )
+            stored = await user.wait_for_reply(timeout=30)
+            assert re.match(r"Votre demande R-[A-Z2-9]{5} ", stored["text"]), stored["text"]
+            # an emergency still gets the emergency numbers, from the gateway itself
+            await user.send("au secours mon mari me frappe")
+            reply = await user.wait_for_reply(timeout=30)
+            assert "112" in reply["text"] and "116 016" in reply["text"]
+        finally:
+            stop(gateway)
 
 
 async def test_console_chat_uses_the_same_gateway(lotse):

@@ -16,7 +16,17 @@ DOMAIN: dict[str, Any] = {
     "slots": {
         "language": {"type": "categorical", "mappings": [{"type": "custom"}]},
         "detected_language": {"type": "categorical", "mappings": [{"type": "custom"}]},
-        "topic": {"type": "categorical", "mappings": [{"type": "custom"}]},
+        "topic": {
+            "type": "categorical",
+            "mappings": [
+                {"type": "custom"},
+                {
+                    "type": "from_entity",
+                    "entity": "topic",
+                    "conditions": [{"active_loop": "callback_form"}],
+                },
+            ],
+        },
         "subtopic": {"type": "text", "mappings": [{"type": "custom"}]},
         "location": {"type": "text", "mappings": []},
     },
