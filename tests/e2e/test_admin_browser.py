@@ -41,10 +41,43 @@ async def admin(lotse, tmp_path_factory):
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    seed_questions(lotse.env["DATABASE_URL"])
     await wait_for(lambda: "Lotse admin ready" in log.read_text(), 30, "admin ready", proc, log)
     yield base
     stop(proc)
     assert PASSWORD not in log.read_text(), "the admin password must never be logged"
+
+
+def seed_questions(url: str) -> None:
+    """Some weeks of anonymous question statistics, so the dashboard shows what it is for."""
+    import random
+    from datetime import timedelta
+
+    from lotse import insights
+    from lotse.models import utcnow
+
+    rng = random.Random(5)
+    topics = ["housing", "work", "education", "language_course", "authorities", "health"]
+    languages = ["de", "ar", "uk", "ru", "tr", "fa", "fr", "en"]
+    regions = ["Landkreis Lörrach", "Berlin"]
+    with session_scope(url) as s:
+        for _ in range(400):
+            topic = rng.choice(topics)
+            insights.record(
+                s,
+                text="",
+                intent=f"ask_{topic}",
+                confidence=rng.uniform(0.7, 1.0),
+                language=rng.choices(languages, weights=[6, 5, 5, 3, 3, 2, 1, 1])[0],
+                topic=topic,
+                region=rng.choice(regions),
+                now=utcnow() - timedelta(days=rng.randrange(60)),
+            )
+        for text in (
+            "wo bekomme ich papiere für meine frau",
+            "mein kind braucht hilfe in der schule",
+        ):
+            insights.record(s, text=text, intent="nlu_fallback", confidence=0.3, language="de")
 
 
 @pytest.fixture()
