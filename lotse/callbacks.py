@@ -23,7 +23,7 @@ from lotse.desk import (
     txt,
 )
 from lotse.desk_models import CallbackRequest, Desk, Facilitator
-from lotse.handoff import end_request_chat, open_request, owns
+from lotse.handoff import end_request_chat, open_request, owns, tell_client, tell_facilitator
 from lotse.models import utcnow
 from lotse.outbox import Button, enqueue
 from lotse.places import area_chain, holiday_calendar
@@ -164,20 +164,14 @@ def claim(session: Session, request_id: int, person: Facilitator) -> ClaimResult
         holder = request.facilitator.display_name if request.facilitator else ""
         return ClaimResult(False, request, holder)
     _edit_desk_post(session, request, "taken_by", name=person.display_name)
-    values = request_values(request, request.language)
-    enqueue(
+    when = request_values(request, request.language)["time"]
+    tell_client(
         session,
-        request.client_chat_id,
-        txt(
-            request.language,
-            "request_taken",
-            section="lotse_gateway_texts",
-            name=person.display_name,
-            reference=request.reference,
-            time=values["time"],
-        ),
-        conversation_id=request.conversation_id,
-        request_id=request.id,
+        request,
+        "request_taken",
+        name=person.display_name,
+        reference=request.reference,
+        time=when,
     )
     text, buttons = facilitator_controls(request, person.ui_language)
     enqueue(session, person.telegram_user_id, text, buttons=buttons, request_id=request.id)
@@ -190,12 +184,7 @@ def release(session: Session, request: CallbackRequest, person: Facilitator) -> 
         return False
     end_request_chat(session, request, person)
     request.status, request.facilitator_id, request.claimed_at = "open", None, None
-    enqueue(
-        session,
-        person.telegram_user_id,
-        txt(person.ui_language, "released", reference=request.reference),
-        request_id=request.id,
-    )
+    tell_facilitator(session, request, person, "released", reference=request.reference)
     desk = session.scalar(select(Desk).where(Desk.region == request.region))
     if desk is not None:
         _post_to_desk(session, request, desk)
@@ -213,18 +202,7 @@ def close(
     _edit_desk_post(
         session, request, "closed", outcome=txt(person.ui_language, f"outcome_{outcome}")
     )
-    enqueue(
-        session,
-        request.client_chat_id,
-        txt(
-            request.language,
-            "request_closed",
-            section="lotse_gateway_texts",
-            reference=request.reference,
-        ),
-        conversation_id=request.conversation_id,
-        request_id=request.id,
-    )
+    tell_client(session, request, "request_closed", reference=request.reference)
     return True
 
 
@@ -234,13 +212,8 @@ def cancel_by_client(session: Session, conversation_id: str) -> CallbackRequest 
         return None
     person = request.facilitator
     if person is not None:
-        end_request_chat(session, request, person, tell_client=False)
-        enqueue(
-            session,
-            person.telegram_user_id,
-            txt(person.ui_language, "client_cancelled", reference=request.reference),
-            request_id=request.id,
-        )
+        end_request_chat(session, request, person, notify_client=False)
+        tell_facilitator(session, request, person, "client_cancelled", reference=request.reference)
     request.status, request.closed_at, request.outcome = "cancelled", utcnow(), "cancelled"
     _edit_desk_post(session, request, "cancelled_by_client")
     return request

@@ -17,6 +17,26 @@ from lotse.outbox import enqueue
 OPEN = ("open", "claimed")
 
 
+def tell_client(session: Session, request: CallbackRequest, key: str, **values: object) -> None:
+    """A gateway text to the request's client, in the request's language, through the outbox."""
+    text = txt(request.language, key, section="lotse_gateway_texts", **values)
+    enqueue(
+        session,
+        request.client_chat_id,
+        text,
+        conversation_id=request.conversation_id,
+        request_id=request.id,
+    )
+
+
+def tell_facilitator(
+    session: Session, request: CallbackRequest, person: Facilitator, key: str, **values: object
+) -> None:
+    """A desk text to a facilitator, in their language, through the outbox."""
+    text = txt(person.ui_language, key, **values)
+    enqueue(session, person.telegram_user_id, text, request_id=request.id)
+
+
 def state_of(session: Session, person: Facilitator) -> FacilitatorState:
     state = session.get(FacilitatorState, person.id)
     if state is None:
@@ -42,54 +62,22 @@ def start_chat(session: Session, request: CallbackRequest, person: Facilitator) 
             end_request_chat(session, other, person)
     request.handoff_open = True
     state.chatting_with = request.id
-    enqueue(
-        session,
-        request.client_chat_id,
-        txt(
-            request.language,
-            "handoff_started",
-            section="lotse_gateway_texts",
-            name=person.display_name,
-        ),
-        conversation_id=request.conversation_id,
-        request_id=request.id,
-    )
-    enqueue(
-        session,
-        person.telegram_user_id,
-        txt(person.ui_language, "chat_started", reference=request.reference),
-        request_id=request.id,
-    )
+    tell_client(session, request, "handoff_started", name=person.display_name)
+    tell_facilitator(session, request, person, "chat_started", reference=request.reference)
     return True
 
 
 def end_request_chat(
-    session: Session, request: CallbackRequest, person: Facilitator, tell_client: bool = True
+    session: Session, request: CallbackRequest, person: Facilitator, notify_client: bool = True
 ) -> None:
     state = session.get(FacilitatorState, person.id)
     was_open = request.handoff_open
     request.handoff_open = False
     if state is not None and state.chatting_with == request.id:
         state.chatting_with = None
-    if was_open and tell_client:
-        enqueue(
-            session,
-            request.client_chat_id,
-            txt(
-                request.language,
-                "handoff_ended",
-                section="lotse_gateway_texts",
-                name=person.display_name,
-            ),
-            conversation_id=request.conversation_id,
-            request_id=request.id,
-        )
-        enqueue(
-            session,
-            person.telegram_user_id,
-            txt(person.ui_language, "chat_ended", reference=request.reference),
-            request_id=request.id,
-        )
+    if was_open and notify_client:
+        tell_client(session, request, "handoff_ended", name=person.display_name)
+        tell_facilitator(session, request, person, "chat_ended", reference=request.reference)
 
 
 def end_chat(session: Session, person: Facilitator) -> CallbackRequest | None:
@@ -118,33 +106,21 @@ def handoff_for_client(session: Session, conversation_id: str) -> CallbackReques
 
 
 def relay_to_facilitator(session: Session, request: CallbackRequest, text: str) -> None:
-    person = request.facilitator
-    if person is None:
-        return
-    enqueue(
-        session,
-        person.telegram_user_id,
-        txt(person.ui_language, "from_client", reference=request.reference, text=text),
-        request_id=request.id,
-    )
+    if request.facilitator is not None:
+        tell_facilitator(
+            session,
+            request,
+            request.facilitator,
+            "from_client",
+            reference=request.reference,
+            text=text,
+        )
 
 
 def relay_to_client(
     session: Session, request: CallbackRequest, person: Facilitator, text: str
 ) -> None:
-    enqueue(
-        session,
-        request.client_chat_id,
-        txt(
-            request.language,
-            "from_counsellor",
-            section="lotse_gateway_texts",
-            name=person.display_name,
-            text=text,
-        ),
-        conversation_id=request.conversation_id,
-        request_id=request.id,
-    )
+    tell_client(session, request, "from_counsellor", name=person.display_name, text=text)
 
 
 def open_request(session: Session, conversation_id: str) -> CallbackRequest | None:
