@@ -20,7 +20,7 @@ TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -
 	nlu/language_id.py nlu/normalizer.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
-.PHONY: help install browser train run test test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
+.PHONY: help install browser train run test test-postgres test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
 
 help:
 	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
@@ -77,6 +77,14 @@ run: install train
 
 test: install browser train validate nlu-eval
 	$(PY) -m pytest -q --durations=10
+	$(MAKE) --no-print-directory test-postgres
+
+# The core, actions, admin and catalogue tests again on PostgreSQL (Debian's package, started on
+# loopback by scripts/start-postgres): every test database is then a fresh PostgreSQL database.
+test-postgres: $(VENV)/.installed
+	@url=$$(scripts/start-postgres) || exit 1; \
+	echo "unit tests on PostgreSQL ($$url)"; \
+	LOTSE_TEST_POSTGRES=$$url $(PY) -m pytest -q tests/unit
 
 # Debian's Chromium for the admin's browser test (tests/e2e/test_admin_browser.py).
 browser:

@@ -221,7 +221,7 @@ class Location(Base):
 class ServiceAtLocation(Base):
     __tablename__ = "service_at_location"
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
     service_id: Mapped[str] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), index=True
     )
@@ -233,7 +233,7 @@ class ServiceAtLocation(Base):
 class Phone(Base):
     __tablename__ = "phone"
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
     service_id: Mapped[str] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), index=True
     )
@@ -246,7 +246,7 @@ class Schedule(Base):
 
     __tablename__ = "schedule"
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
     service_id: Mapped[str] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), index=True
     )
@@ -262,7 +262,7 @@ class Language(Base):
     __tablename__ = "language"
     __table_args__ = (UniqueConstraint("service_id", "code"),)
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
     service_id: Mapped[str] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), index=True
     )
@@ -278,7 +278,7 @@ class ServiceArea(Base):
         Index("ix_service_area_area", "area_id", "service_id"),
     )
 
-    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    id: Mapped[str] = mapped_column(String(160), primary_key=True)
     service_id: Mapped[str] = mapped_column(
         ForeignKey("service.id", ondelete="CASCADE"), index=True
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +13,48 @@ from lotse import catalogue, migrate
 from lotse.db import session_scope
 from lotse.settings import load_settings
 
+POSTGRES = os.environ.get("LOTSE_TEST_POSTGRES", "")
+"""An admin URL of a PostgreSQL server (`make test-postgres`): every test database is then a
+fresh PostgreSQL database instead of an SQLite file."""
+
+
+def fresh_database_url(directory: Path, name: str = "lotse") -> str:
+    """A new, empty database for one test or module: SQLite by default, PostgreSQL on demand."""
+    if not POSTGRES:
+        return f"sqlite:///{directory / f'{name}.db'}"
+    from sqlalchemy import create_engine, text
+
+    database = f"lotse_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    _created.append(database)
+    return POSTGRES.rsplit("/", 1)[0] + f"/{database}"
+
+
+_created: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """PostgreSQL test databases are dropped at the end of the run."""
+    yield
+    if not _created:
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for database in _created:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    admin.dispose()
+
 
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database, migrated with Alembic and filled with the demo catalogue."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'lotse.db'}"
+    url = fresh_database_url(tmp_path_factory.mktemp("db"))
     migrate.upgrade(url)
     with session_scope(url) as session:
         catalogue.load_demo_if_empty(session)

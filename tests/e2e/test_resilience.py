@@ -61,6 +61,44 @@ async def test_gateway_keeps_running_when_rasa_is_unreachable(tmp_path):
             stop(gateway)
 
 
+async def test_the_database_unreachable_still_gets_answers_and_the_emergency_numbers(tmp_path):
+    """No database (a PostgreSQL URL nobody listens on) and no Rasa: nothing crashes, each message
+    gets a polite answer, an emergency the numbers."""
+    async with FakeTelegram() as fake:
+        env = lotse_env(
+            fake,
+            tmp_path,
+            RASA_URL=f"http://127.0.0.1:{free_port()}",
+            DATABASE_URL=f"postgresql+psycopg://lotse:x@127.0.0.1:{free_port()}/lotse",
+        )
+        log = tmp_path / "gateway.log"
+        gateway = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            env=env,
+            cwd=project_root(),
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            await wait_for(
+                lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
+            )
+            user = fake.user(8_800_002, first_name="Olena", language_code="uk")
+            await user.send("Шукаю житло в Лерраху")
+            reply = await user.wait_for_reply(timeout=30)
+            assert reply["text"] == i18n_text("uk", "lotse_gateway_texts", "unavailable")
+            await user.send("/status")
+            assert (await user.wait_for_reply(timeout=30))["text"] == i18n_text(
+                "uk", "lotse_gateway_texts", "unavailable"
+            )
+            await user.send("Допоможіть, чоловік мене б'є")
+            reply = await user.wait_for_reply(timeout=30)
+            assert "112" in reply["text"] and "116 016" in reply["text"]
+            assert gateway.poll() is None
+        finally:
+            stop(gateway)
+
+
 async def test_console_chat_uses_the_same_gateway(lotse):
     """Without a token Lotse chats in the terminal: buttons become numbered choices."""
     env = dict(lotse.env, TELEGRAM_BOT_TOKEN="")

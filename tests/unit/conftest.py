@@ -9,13 +9,14 @@ import pytest
 from lotse import catalogue, migrate
 from lotse.db import session_scope
 from lotse.settings import load_settings
+from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
 
 @pytest.fixture(scope="module")
 def small_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     directory = tmp_path_factory.mktemp("small")
-    url = f"sqlite:///{directory / 'small.db'}"
+    url = fresh_database_url(directory)
     migrate.upgrade(url)
     places, offers = write_catalogue(directory)
     with session_scope(url) as session:

@@ -14,12 +14,13 @@ from lotse.audit import AuditLog, acting_as
 from lotse.db import session_scope
 from lotse.hsds import Service
 from lotse.settings import Settings
+from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
 
 @pytest.fixture()
 def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'admin.db'}"
+    url = fresh_database_url(tmp_path)
     migrate.upgrade(url)
     places, offers = write_catalogue(tmp_path)
     with session_scope(url) as s:

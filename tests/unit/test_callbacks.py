@@ -14,6 +14,7 @@ from lotse import callbacks, catalogue, handoff, migrate, outbox, registry
 from lotse.db import session_scope
 from lotse.desk_models import CallbackRequest, OutboxMessage
 from lotse.models import utcnow
+from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
 DESK_CHAT = -1001
@@ -22,7 +23,7 @@ ANNA, BORIS, STRANGER, COORDINATOR = 501, 502, 999, 700
 
 @pytest.fixture()
 def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    url = fresh_database_url(tmp_path)
     migrate.upgrade(url)
     places, _ = write_catalogue(tmp_path)
     with session_scope(url) as s:

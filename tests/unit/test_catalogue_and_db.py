@@ -8,18 +8,19 @@ from lotse import migrate
 from lotse.buttons import issue_token, redeem_token
 from lotse.conversations import choose_language, chosen_language, reply_language
 from lotse.db import session_scope
+from tests.conftest import fresh_database_url
 
 
 @pytest.fixture()
 def empty_db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    url = fresh_database_url(tmp_path)
     migrate.upgrade(url)
     return url
 
 
 def test_migrations_are_idempotent(empty_db: str) -> None:
     migrate.upgrade(empty_db)
-    assert migrate.current(empty_db) == "0006"
+    assert migrate.current(empty_db) == "0007"
 
 
 def test_button_tokens_are_bound_to_their_conversation(empty_db: str) -> None:

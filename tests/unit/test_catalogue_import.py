@@ -13,12 +13,13 @@ from lotse import catalogue, migrate
 from lotse.catalogue import CatalogueError
 from lotse.db import session_scope
 from lotse.hsds import CATALOGUE_TABLES, Service
+from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import OFFERS, offer, write_catalogue, write_matrix
 
 
 @pytest.fixture()
 def loaded(tmp_path: Path) -> tuple[str, Path]:
-    url = f"sqlite:///{tmp_path / 'import.db'}"
+    url = fresh_database_url(tmp_path)
     migrate.upgrade(url)
     places, offers = write_catalogue(tmp_path)
     with session_scope(url) as session:
@@ -192,7 +193,7 @@ def test_hsds_package_round_trip_as_folder_and_zip(loaded, tmp_path: Path) -> No
             result = catalogue.import_path(session, package)
         assert result.unchanged == len(OFFERS) and result.updated == result.created == 0
     assert dump(url) == before
-    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    fresh = fresh_database_url(tmp_path, "fresh")
     migrate.upgrade(fresh)
     with session_scope(fresh) as session:
         assert catalogue.import_path(session, tmp_path / "hsds").created == len(OFFERS)

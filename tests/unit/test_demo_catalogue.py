@@ -15,12 +15,13 @@ from lotse.models import CATALOGUE_TOPICS
 from lotse.offers import OfferQuery, find_offers
 from lotse.places import known_places, resolve_place
 from lotse.schedule import BERLIN
+from tests.conftest import fresh_database_url
 
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)
 
 
 def test_demo_load_is_idempotent(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    url = fresh_database_url(tmp_path)
     migrate.upgrade(url)
     with session_scope(url) as s:
         first = catalogue.load_demo_if_empty(s)

@@ -13,6 +13,7 @@ from lotse.buttons import issue_token
 from lotse.db import get_engine, session_scope
 from lotse.desk_models import CallbackRequest, OutboxMessage
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
+from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
 ANNA = 501
@@ -20,7 +21,7 @@ ANNA = 501
 
 @pytest.fixture()
 def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'privacy.db'}"
+    url = fresh_database_url(tmp_path)
     migrate.upgrade(url)
     places, _ = write_catalogue(tmp_path)
     with session_scope(url) as s:
