@@ -20,7 +20,7 @@ TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -
 	nlu/language_id.py nlu/normalizer.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
-.PHONY: help install browser train run test test-postgres test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
+.PHONY: help install browser train run test test-postgres test-scaleout test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare rasa-lock
 
 help:
 	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
@@ -78,9 +78,19 @@ run: install train
 test: install browser train validate nlu-eval
 	$(PY) -m pytest -q --durations=10
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-scaleout
 
 # The core, actions, admin and catalogue tests again on PostgreSQL (Debian's package, started on
 # loopback by scripts/start-postgres): every test database is then a fresh PostgreSQL database.
+# The end-to-end suite on the scale-out stack: the application database and Rasa's tracker store
+# on PostgreSQL, Rasa's lock store in Redis.
+test-scaleout: install browser train
+	@pg=$$(scripts/start-postgres) || exit 1; redis=$$(scripts/start-redis) || exit 1; \
+	tracker=$$($(PY) scripts/create-database.py "$$pg" lotse_tracker) || exit 1; \
+	echo "e2e on PostgreSQL ($$pg) with Rasa's tracker store there and its lock store in Redis ($$redis)"; \
+	LOTSE_TEST_POSTGRES=$$pg LOTSE_TRACKER_STORE_URL=$$tracker REDIS_URL=$$redis \
+	  $(PY) -m pytest -q tests/e2e
+
 test-postgres: $(VENV)/.installed
 	@url=$$(scripts/start-postgres) || exit 1; \
 	echo "unit tests on PostgreSQL ($$url)"; \

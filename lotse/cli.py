@@ -190,13 +190,19 @@ def cmd_desk_list(_args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_purge(args: argparse.Namespace) -> int:
-    from lotse import privacy
+    from lotse import insights, privacy
+    from lotse.models import utcnow
 
     settings = load_settings()
     migrate.upgrade(settings.database_url)
     days = args.days if args.days is not None else settings.retention_days
     with session_scope(settings.database_url) as session:
         done = privacy.purge_expired(session, days=days)
+        done["question_texts"] = insights.purge_texts(session, utcnow(), days)
+    if settings.tracker_store_url:
+        done["tracker_events"] = privacy.purge_tracker_events(
+            settings.tracker_store_url, utcnow(), days
+        )
     print(", ".join(f"{k}: {v}" for k, v in done.items()))
     return 0
 

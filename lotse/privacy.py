@@ -186,3 +186,33 @@ def purge_expired(session: Session, now: datetime | None = None, days: int = 90)
         "messages": messages,
         "buttons": buttons,
     }
+
+
+def _tracker_engine(url: str):
+    from lotse.db import get_engine
+
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return get_engine(url)
+
+
+def erase_tracker_events(tracker_store_url: str, conversation_id: str) -> int:
+    """Delete a conversation's events from Rasa's SQL tracker store (table `events`); Rasa's
+    own API can only append there."""
+    from sqlalchemy import text
+
+    with _tracker_engine(tracker_store_url).begin() as conn:
+        return conn.execute(
+            text("DELETE FROM events WHERE sender_id = :sender"), {"sender": conversation_id}
+        ).rowcount
+
+
+def purge_tracker_events(tracker_store_url: str, now: datetime, days: int) -> int:
+    """Retention for Rasa's SQL tracker store: events older than `days`."""
+    from sqlalchemy import text
+
+    cutoff = (now - timedelta(days=days)).timestamp()
+    with _tracker_engine(tracker_store_url).begin() as conn:
+        return conn.execute(
+            text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff}
+        ).rowcount

@@ -60,6 +60,10 @@ class Settings:
     privacy_policy_url: str = ""
     """The operator's full privacy policy, linked from the notice at first contact."""
     default_region: str = ""
+    tracker_store_url: str = ""
+    """Rasa's tracker store in SQL (postgresql://…); empty → Rasa keeps trackers in memory."""
+    redis_url: str = ""
+    """Rasa's lock store in Redis (redis://host:6379/1), needed for several Rasa replicas."""
     """Where a request goes when Lotse could not ask for the place (Rasa down): a desk's region."""
     var_dir: Path = field(default=PROJECT_ROOT / "var")
     models_dir: Path = field(default=PROJECT_ROOT / "models")
@@ -110,6 +114,8 @@ def load_settings() -> Settings:
         retention_days=_int("LOTSE_RETENTION_DAYS", 90),
         privacy_policy_url=os.environ.get("LOTSE_PRIVACY_POLICY_URL", ""),
         default_region=os.environ.get("LOTSE_DEFAULT_REGION", ""),
+        tracker_store_url=os.environ.get("LOTSE_TRACKER_STORE_URL", ""),
+        redis_url=os.environ.get("REDIS_URL", ""),
         var_dir=var_dir,
         models_dir=Path(os.environ.get("LOTSE_MODELS_DIR", PROJECT_ROOT / "models")),
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from lotse.rasa_endpoints import endpoints_file
 from lotse.settings import PROJECT_ROOT, Settings
 
 COLORS = {"rasa": "35", "actions": "36", "gateway": "32", "admin": "33"}
@@ -240,7 +241,7 @@ def build_children(settings: Settings) -> list[list[Child]]:
             "--credentials",
             "credentials.yml",
             "--endpoints",
-            "endpoints.yml",
+            str(endpoints_file(settings)),
         ],
         ready=lambda _c: _http_ok(f"{settings.rasa_url}/status", lambda b: b"model_file" in b),
         start_timeout=300,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import project_root
+from tests.conftest import fresh_database_url, project_root
 from tests.e2e.fake_telegram import FakeTelegram, FakeUser
 
 START_TIMEOUT = 420.0  # Rasa loads TensorFlow and the model: ~20-40 s here, more on a busy CI
@@ -81,7 +81,7 @@ def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_BASE_URL=fake.base_url,
         LOTSE_VAR_DIR=str(var_dir),
-        DATABASE_URL=f"sqlite:///{var_dir / 'lotse.db'}",
+        DATABASE_URL=fresh_database_url(var_dir),
         RASA_PORT=str(rasa_port),
         ACTION_SERVER_PORT=str(action_port),
         PYTHONUNBUFFERED="1",
