@@ -229,3 +229,46 @@ def test_a_row_is_taken_by_one_sender_only(url: str) -> None:
 def test_registry_refuses_unknown_regions(url: str) -> None:
     with session_scope(url) as s, pytest.raises(registry.RegistryError):
         registry.save_facilitator(s, 1, "X", ["Atlantis"], ["de"])
+
+
+def test_a_request_after_an_emergency_is_urgent() -> None:
+    from rasa_sdk import Tracker
+
+    from actions.callbacks import after_emergency, client_chat_id
+
+    def tracker(intents: list[str], sender: str = "tg:42") -> Tracker:
+        events = [{"event": "user", "parse_data": {"intent": {"name": i}}} for i in intents]
+        return Tracker(sender, {}, {}, events, False, None, {}, "action_listen")
+
+    assert after_emergency(tracker(["greet", "emergency", "request_callback"]))
+    assert not after_emergency(tracker(["ask_housing", "request_callback"]))
+    assert client_chat_id(tracker([], "tg:42")) == 42
+    assert client_chat_id(tracker([], "console:local")) == 0
+
+
+def test_rasa_endpoints_follow_the_settings(tmp_path: Path) -> None:
+    import yaml
+
+    from lotse.rasa_endpoints import endpoints_file
+    from lotse.settings import Settings
+
+    plain = endpoints_file(Settings(var_dir=tmp_path))
+    assert plain.name == "endpoints.yml" and plain.parent != tmp_path
+    written = endpoints_file(
+        Settings(
+            var_dir=tmp_path,
+            tracker_store_url="postgresql://lotse:pw@db.local:5433/lotse_tracker",
+            redis_url="redis://127.0.0.1:6380/2",
+        )
+    )
+    config = yaml.safe_load(written.read_text())
+    assert config["tracker_store"] == {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db.local",
+        "port": 5433,
+        "db": "lotse_tracker",
+        "username": "lotse",
+        "password": "pw",
+    }
+    assert config["lock_store"] == {"type": "redis", "url": "127.0.0.1", "port": 6380, "db": 2}
