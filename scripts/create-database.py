@@ -1,5 +1,7 @@
-"""Create a PostgreSQL database if it does not exist; print its URL (for Rasa's tracker store).
+"""Create a fresh, empty PostgreSQL database (dropping an old one); print its URL.
 
+For Rasa's tracker store in `make test-scaleout`: a tracker left from an earlier run would carry
+its slots into a new test conversation with the same sender id.
 Usage: python scripts/create-database.py ADMIN_URL NAME
 """
 
@@ -13,9 +15,8 @@ from sqlalchemy import create_engine, text
 def main(admin_url: str, name: str) -> int:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-        if exists.scalar() is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     base = admin_url.rsplit("/", 1)[0].replace("postgresql+psycopg://", "postgresql://")
     print(f"{base}/{name}")
