@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea, service_children
+from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea
 from lotse.models import CATALOGUE_TOPICS, utcnow
-from lotse.places import area_chain, holiday_calendar
+from lotse.places import area_chain
 from lotse.schedule import Opening, next_opening, rule_from_schedule
 
 AGE_GROUPS: dict[str, tuple[int, int]] = {
@@ -92,23 +92,37 @@ def _differs_by_age(services: list[Service]) -> bool:
     return any(not all(_eligible_age(s, group) for s in services) for group in ADULT_GROUPS)
 
 
+CARD_CHILDREN = (
+    selectinload(Service.eligibility),
+    selectinload(Service.languages),
+    selectinload(Service.schedules),
+    selectinload(Service.phones),
+    selectinload(Service.translations),
+    selectinload(Service.locations),
+)
+"""What ranking and a card need (not the service areas: the search already knows them)."""
+
+
 def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple[Service, int]]:
-    # Two steps, so the database starts from the few offers of these areas (service_area index)
-    # rather than from every offer of the topic.
-    served = session.execute(
-        select(ServiceArea.service_id, ServiceArea.area_id).where(ServiceArea.area_id.in_(area_ids))
+    """The topic's active offers serving any of these areas, each with its nearest area's rank.
+    SQLite starts from service_area's (area_id, service_id) index; there is deliberately no
+    index on the topic, which would tempt it into scanning every offer of the topic."""
+    rows = session.execute(
+        select(Service, ServiceArea.area_id)
+        .join(ServiceArea, ServiceArea.service_id == Service.id)
+        .where(
+            ServiceArea.area_id.in_(area_ids),
+            Service.topic == topic,
+            Service.status == "active",
+        )
+        .options(*CARD_CHILDREN)
     ).all()
-    distance: dict[str, int] = {}
-    for service_id, area_id in served:
-        here = area_ids.index(area_id)
-        if here < distance.get(service_id, len(area_ids)):
-            distance[service_id] = here
-    services = session.scalars(
-        select(Service)
-        .where(Service.id.in_(list(distance)), Service.topic == topic, Service.status == "active")
-        .options(*service_children())
-    ).all()
-    return [(service, distance[service.id]) for service in services]
+    nearest: dict[str, tuple[Service, int]] = {}
+    for service, area_id in rows:
+        distance = area_ids.index(area_id)
+        if service.id not in nearest or distance < nearest[service.id][1]:
+            nearest[service.id] = (service, distance)
+    return list(nearest.values())
 
 
 def find_offers(session: Session, query: OfferQuery) -> SearchResult:
@@ -128,7 +142,7 @@ def find_offers(session: Session, query: OfferQuery) -> SearchResult:
         ask_age=query.age_group is None and _differs_by_age(services),
     )
     now = query.now or utcnow()
-    calendar = holiday_calendar(session, query.place)
+    calendar = next((a.holidays for a in chain if a.holidays), "DE")  # the state's calendar
     for service, distance in found:
         if not (
             _eligible_status(service, query.residence_status)
