@@ -74,6 +74,18 @@ def start_lotse(env: dict[str, str], log_path: Path) -> subprocess.Popen[str]:
     return proc
 
 
+def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[str]:
+    """The gateway alone (`python -m bot`), its output appended to `log`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=project_root(),
+        env=env,
+        stdout=log.open("a", encoding="utf-8"),
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]:
     rasa_port, action_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_", "ACTION_SERVER"))}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +18,7 @@ from sqlalchemy import select
 from lotse import callbacks, catalogue, migrate, registry
 from lotse.db import session_scope
 from lotse.desk_models import OutboxMessage
-from tests.conftest import project_root
-from tests.e2e.conftest import lotse_env, wait_for
+from tests.e2e.conftest import lotse_env, start_gateway, wait_for
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -33,18 +31,6 @@ async def stop_gently(proc: subprocess.Popen[str]) -> None:
     the requests the stopping gateway still makes)."""
     proc.send_signal(signal.SIGTERM)
     await wait_for(lambda: proc.poll() is not None, 40, "the gateway to stop")
-
-
-def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[str]:
-    handle = log.open("a", encoding="utf-8")
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=project_root(),
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 async def test_a_restart_mid_way_loses_and_repeats_nothing(tmp_path: Path) -> None:

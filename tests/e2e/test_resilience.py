@@ -11,7 +11,15 @@ import pytest
 
 from lotse.i18n import text as i18n_text
 from tests.conftest import project_root
-from tests.e2e.conftest import answer, free_port, lotse_env, start_lotse, stop, wait_for
+from tests.e2e.conftest import (
+    answer,
+    free_port,
+    lotse_env,
+    start_gateway,
+    start_lotse,
+    stop,
+    wait_for,
+)
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -30,13 +38,7 @@ async def test_gateway_keeps_running_when_rasa_is_unreachable(tmp_path):
             capture_output=True,
         )
         log = tmp_path / "gateway.log"
-        gateway = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            env=env,
-            cwd=project_root(),
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        gateway = start_gateway(env, log)
         try:
             await wait_for(
                 lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
@@ -72,13 +74,7 @@ async def test_the_database_unreachable_still_gets_answers_and_the_emergency_num
             DATABASE_URL=f"postgresql+psycopg://lotse:x@127.0.0.1:{free_port()}/lotse",
         )
         log = tmp_path / "gateway.log"
-        gateway = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            env=env,
-            cwd=project_root(),
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        gateway = start_gateway(env, log)
         try:
             await wait_for(
                 lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log

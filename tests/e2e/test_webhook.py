@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.conftest import project_root
-from tests.e2e.conftest import free_port, lotse_env, stop, wait_for
+from tests.e2e.conftest import free_port, lotse_env, start_gateway, stop, wait_for
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -51,13 +51,7 @@ async def test_updates_without_the_secret_are_refused(tmp_path: Path) -> None:
             capture_output=True,
         )
         log = tmp_path / "gateway.log"
-        gateway = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            env=env,
-            cwd=project_root(),
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        gateway = start_gateway(env, log)
         user = fake.user(424242, first_name="Web", language_code="en")
         url = f"http://127.0.0.1:{port}/telegram"
         try:
