@@ -71,6 +71,8 @@ models/.fingerprint: FORCE $(RASA_VENV)/.installed domain/responses.generated.ym
 
 validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 	$(RASA_PY) nlu/validate.py
+	@mkdir -p var && $(RASA_PY) -m nlu.check_speedups > var/check-speedups.log 2>&1 \
+	  || { cat var/check-speedups.log; exit 1; }; tail -1 var/check-speedups.log
 
 run: install train
 	$(PY) -m lotse.cli run

@@ -18,7 +18,14 @@ from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
 from lotse.hsds import RESIDENCE_STATUSES
 from lotse.i18n import section
 from lotse.models import TOPICS, utcnow
-from lotse.offers import AGE_GROUPS, UNKNOWN, OfferQuery, find_offers, general_counselling
+from lotse.offers import (
+    AGE_GROUPS,
+    UNKNOWN,
+    OfferQuery,
+    find_offers,
+    general_counselling,
+    questions_to_ask,
+)
 from lotse.places import covered_regions, is_local, resolve_place, sub_areas
 from lotse.text import fold, isolate
 
@@ -132,7 +139,7 @@ class LotseFormValidation(FormValidationAction):
         query = offer_query(tracker)
         if query is None:
             return slots
-        result = await in_session(lambda session: find_offers(session, query))
+        result = await in_session(lambda session: questions_to_ask(session, query))
         if result.ask_residence_status:
             slots.append("residence_status")
         if result.ask_age:

@@ -327,6 +327,9 @@ CATALOGUE_TABLES = (
 )
 
 
+_REVISION_KEY = "lotse.catalogue_revision"  # in Session.info
+
+
 def _bump_revision(session: Session, _context: object, _instances: object) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(obj, CATALOGUE_TABLES) for obj in changed):
@@ -337,10 +340,24 @@ def _bump_revision(session: Session, _context: object, _instances: object) -> No
         )
         if not bumped.rowcount:  # type: ignore[attr-defined]
             session.execute(insert(CatalogueRevision).values(id=1, revision=1))
+        session.info.pop(_REVISION_KEY, None)
 
 
 event.listen(Session, "before_flush", _bump_revision)
 
 
+def _forget_revision(session: Session, _transaction: object) -> None:
+    session.info.pop(_REVISION_KEY, None)
+
+
+event.listen(Session, "after_transaction_end", _forget_revision)
+
+
 def catalogue_revision(session: Session) -> int:
-    return session.scalar(select(CatalogueRevision.revision).where(CatalogueRevision.id == 1)) or 0
+    """The catalogue's revision, read once per transaction: one answer resolves places and
+    searches several times, and a revision that moves meanwhile is picked up by the next one."""
+    if _REVISION_KEY not in session.info:
+        session.info[_REVISION_KEY] = (
+            session.scalar(select(CatalogueRevision.revision).where(CatalogueRevision.id == 1)) or 0
+        )
+    return session.info[_REVISION_KEY]

@@ -103,7 +103,13 @@ CARD_CHILDREN = (
 """What ranking and a card need (not the service areas: the search already knows them)."""
 
 
-def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple[Service, int]]:
+ELIGIBILITY_ONLY = (selectinload(Service.eligibility),)
+"""What deciding the questions needs (the age range is on the service itself)."""
+
+
+def _candidates(
+    session: Session, topic: str, area_ids: list[int], children: tuple = CARD_CHILDREN
+) -> list[tuple[Service, int]]:
     """The topic's active offers serving any of these areas, each with its nearest area's rank.
     SQLite starts from service_area's (area_id, service_id) index; there is deliberately no
     index on the topic, which would tempt it into scanning every offer of the topic."""
@@ -115,7 +121,7 @@ def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple
             Service.topic == topic,
             Service.status == "active",
         )
-        .options(*CARD_CHILDREN)
+        .options(*children)
     ).all()
     nearest: dict[str, tuple[Service, int]] = {}
     for service, area_id in rows:
@@ -125,14 +131,16 @@ def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple
     return list(nearest.values())
 
 
-def find_offers(session: Session, query: OfferQuery) -> SearchResult:
-    """Offers for `query`, best first, with what the dialogue still needs to ask."""
+def _search(
+    session: Session, query: OfferQuery, children: tuple
+) -> tuple[SearchResult, list[tuple[Service, int]], list]:
+    """The candidates for `query` and the questions they raise; no ranking yet."""
     if query.topic not in CATALOGUE_TOPICS:
         raise ValueError(f"unknown topic {query.topic!r}")
     chain = area_chain(session, query.place)
     if not chain:
-        return SearchResult(place_known=False)
-    found = _candidates(session, query.topic, [a.id for a in chain])
+        return SearchResult(place_known=False), [], []
+    found = _candidates(session, query.topic, [a.id for a in chain], children)
     if query.subtopic:
         narrowed = [(s, d) for s, d in found if s.subtopic == query.subtopic]
         found = narrowed or found  # no offer for the subtopic: the topic's offers still help
@@ -141,6 +149,20 @@ def find_offers(session: Session, query: OfferQuery) -> SearchResult:
         ask_residence_status=query.residence_status is None and _differs_by_status(services),
         ask_age=query.age_group is None and _differs_by_age(services),
     )
+    return result, found, chain
+
+
+def questions_to_ask(session: Session, query: OfferQuery) -> SearchResult:
+    """Whether residence status or age would change the offers (`offers` stays empty): what the
+    dialogue asks before searching, at a fraction of a full search's cost."""
+    return _search(session, query, ELIGIBILITY_ONLY)[0]
+
+
+def find_offers(session: Session, query: OfferQuery) -> SearchResult:
+    """Offers for `query`, best first, with what the dialogue still needs to ask."""
+    result, found, chain = _search(session, query, CARD_CHILDREN)
+    if not chain:
+        return result
     now = query.now or utcnow()
     calendar = next((a.holidays for a in chain if a.holidays), "DE")  # the state's calendar
     for service, distance in found:

@@ -111,7 +111,9 @@ def _variation(data: Dict[str, Any], spec: Dict[str, Any]) -> Dict[str, Any]:
 
 def _entity_buttons(titles: Dict[str, str], entity: str) -> List[Dict[str, str]]:
     return [
-        {"title": title, "payload": "/inform" + json.dumps({entity: code})}
+        # Braces doubled: Rasa fills {slot} placeholders in every response it sends, buttons
+        # included, and logs an error with a traceback for each brace pair that is not a slot.
+        {"title": title, "payload": "/inform{{" + json.dumps({entity: code})[1:-1] + "}}"}
         for code, title in titles.items()
     ]
 

@@ -52,7 +52,7 @@ def ms(values: list[float]) -> dict:
 def rss_mb() -> dict:
     """Resident memory of Lotse's processes, by their command lines."""
     patterns = {
-        "rasa": "rasa run",
+        "rasa": "nlu.rasa_main run",
         "actions": "rasa_sdk",
         "gateway": "-m bot",
         "supervisor": "lotse.cli run",

@@ -55,7 +55,7 @@ async def test_rasa_stops_mid_conversation_and_comes_back(lotse, new_user) -> No
     user = new_user("de")
     await user.send("Ich suche eine Wohnung")
     assert "wohnen Sie" in (await user.wait_for_reply(timeout=30))["text"]
-    with paused(child_pid(lotse.proc.pid, "rasa run")):
+    with paused(child_pid(lotse.proc.pid, "nlu.rasa_main run")):
         await user.send("Lörrach")
         reply = await user.wait_for_reply(timeout=60)
         assert reply["text"].startswith(UNAVAILABLE)

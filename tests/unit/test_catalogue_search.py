@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from lotse.db import session_scope
-from lotse.offers import OfferQuery, find_offers, general_counselling
+from lotse.offers import OfferQuery, find_offers, general_counselling, questions_to_ask
 from lotse.places import area_chain, covered_regions, nearest_place, resolve_place
 from lotse.schedule import BERLIN
 
@@ -51,6 +51,27 @@ def test_residence_status_is_asked_only_when_it_matters(s) -> None:
         s, OfferQuery(topic="work", place="Lörrach", residence_status="tolerated")
     )
     assert not answered.ask_residence_status
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"topic": "work", "place": "Lörrach"},
+        {"topic": "work", "place": "Lörrach", "residence_status": "tolerated"},
+        {"topic": "housing", "place": "Lörrach"},
+        {"topic": "general", "place": "Lörrach", "residence_status": "settled"},
+        {"topic": "general", "place": "Lörrach", "age_group": "18_26"},
+        {"topic": "work", "place": "Atlantis"},
+    ],
+)
+def test_questions_to_ask_agrees_with_the_full_search(s, query: dict) -> None:
+    """The dialogue decides what to ask with the light query; it must match the search."""
+    full, light = find_offers(s, OfferQuery(**query)), questions_to_ask(s, OfferQuery(**query))
+    assert (light.ask_residence_status, light.ask_age, light.place_known) == (
+        full.ask_residence_status,
+        full.ask_age,
+        full.place_known,
+    )
 
 
 def test_age_is_asked_when_offers_differ_by_age_and_filters(s) -> None:
