@@ -84,13 +84,13 @@ test: install browser train validate nlu-eval
 
 # The core, actions, admin and catalogue tests again on PostgreSQL (Debian's package, started on
 # loopback by scripts/start-postgres): every test database is then a fresh PostgreSQL database.
-# The end-to-end suite on the scale-out stack: the application database and Rasa's tracker store
-# on PostgreSQL, Rasa's lock store in Redis.
+# The end-to-end suite on the scale-out stack: two Rasa replicas sharing their tracker store on
+# PostgreSQL (with the application database) and their lock store in Redis.
 test-scaleout: install browser train
 	@pg=$$(scripts/start-postgres) || exit 1; redis=$$(scripts/start-redis) || exit 1; \
 	tracker=$$($(PY) scripts/create-database.py "$$pg" lotse_tracker) || exit 1; \
-	echo "e2e on PostgreSQL ($$pg) with Rasa's tracker store there and its lock store in Redis ($$redis)"; \
-	LOTSE_TEST_POSTGRES=$$pg LOTSE_TRACKER_STORE_URL=$$tracker REDIS_URL=$$redis \
+	echo "e2e on two Rasa replicas, PostgreSQL ($$pg) for the app and Rasa's trackers, Redis ($$redis) for Rasa's locks"; \
+	LOTSE_TEST_POSTGRES=$$pg LOTSE_TRACKER_STORE_URL=$$tracker REDIS_URL=$$redis LOTSE_RASA_REPLICAS=2 \
 	  $(PY) -m pytest -q tests/e2e
 
 test-postgres: $(VENV)/.installed

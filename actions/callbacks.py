@@ -17,7 +17,13 @@ from rasa_sdk.types import DomainDict
 from actions.common import in_session, tracker_language
 from actions.offers import LotseFormValidation
 from lotse import callbacks, handoff
-from lotse.conversations import REQUEST_CONTACT_KEY, pending_phone, take_pending_phone
+from lotse.conversations import (
+    GATEWAY_PAYLOAD_KEY,
+    REQUEST_CONTACT_KEY,
+    SEND_OUTBOX,
+    pending_phone,
+    take_pending_phone,
+)
 from lotse.desk import contact_phrase, slot_title, time_phrase, topic_label
 from lotse.desk_models import CONTACT_METHODS, DAY_PARTS
 from lotse.i18n import section
@@ -262,6 +268,7 @@ class ActionSubmitCallback(Action):
         except Exception:
             dispatcher.utter_message(response="utter_callback_failed")
             return reset
+        dispatcher.utter_message(json_message={GATEWAY_PAYLOAD_KEY: {SEND_OUTBOX: True}})
         contact = contact_phrase(tracker.get_slot("contact_method") or "telegram", language)
         dispatcher.utter_message(
             response="utter_callback_booked", reference=reference, contact=contact

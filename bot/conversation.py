@@ -23,6 +23,7 @@ from lotse.conversations import (
     GATEWAY_PAYLOAD_KEY,
     PRIVACY_KEY,
     REQUEST_CONTACT_KEY,
+    SEND_OUTBOX,
     choose_language,
     expect_contact,
     known_languages,
@@ -140,17 +141,15 @@ class Gateway:
         if not text:
             return [await self.text_reply(chat, "non_text")]
         if self.desk is not None:
-            try:
-                if chat.user_id is not None:  # a facilitator's note or live-chat message?
-                    handled = await self.desk.on_private_text(chat.user_id, text)
-                    if handled is not None:
-                        return handled
-                if await self.desk.client_in_live_chat(chat.conversation_id, text):
-                    return []  # relayed to the facilitator; Lotse's NLU stays out of it
+            try:  # a facilitator's note or live-chat message, or a client in a live chat?
+                handled = await self.desk.on_text(chat.user_id, chat.conversation_id, text)
+                if handled is not None:
+                    return handled  # relayed: Lotse's NLU stays out of it
             except Exception:
                 log.exception("desk lookup failed; answering with Lotse")
-        notice = await self.privacy.notice_if_first(chat)
-        return [*notice, *await self._ask_rasa(chat, text)]
+        languages = await self._languages(chat)
+        notice = await self.privacy.notice_if_first(chat, languages)
+        return [*notice, *await self._ask_rasa(chat, text, languages)]
 
     async def on_delete_command(self, chat: Chat) -> list[Reply]:
         return await self.privacy.offer_deletion(chat)
@@ -254,8 +253,11 @@ class Gateway:
         return [Reply(self.texts.get(language, "language_set"))]
 
     # -- Rasa -----------------------------------------------------------------------------
-    async def _ask_rasa(self, chat: Chat, message: str) -> list[Reply]:
-        chosen, last_reply = await self._languages(chat)
+    async def _ask_rasa(
+        self, chat: Chat, message: str, languages: tuple[str | None, str | None] | None = None
+    ) -> list[Reply]:
+        """`languages`: (chosen, last reply) when the turn has read them already."""
+        chosen, last_reply = languages or await self._languages(chat)
         metadata = {"chosen_language": chosen, "language_code": chat.language_code}
         current = reply_language(chosen, last_reply, chat.language_code)
         try:
@@ -263,17 +265,19 @@ class Gateway:
         except RasaUnavailable:
             return [await self._fallback(chat, message, current)]
         replies: list[Reply] = []
-        language = None
+        language, queued = None, False
         for msg in messages:
             custom = msg.get("custom")
             if isinstance(custom, dict) and GATEWAY_PAYLOAD_KEY in custom:
-                language = (custom[GATEWAY_PAYLOAD_KEY] or {}).get("language")
+                facts = custom[GATEWAY_PAYLOAD_KEY] or {}
+                language = facts.get("language") or language
+                queued = queued or bool(facts.get(SEND_OUTBOX))
                 continue
             replies.extend(await self._render(chat, msg))
         if language and language != last_reply:
             await self._remember(chat, language)
-        if self.after_turn is not None:
-            self.after_turn()  # a turn may have queued messages (a booking): send them now
+        if queued and self.after_turn is not None:
+            self.after_turn()  # the turn queued messages (a booking): send them now
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
             return [await self._fallback(chat, message, language or current)]

@@ -122,25 +122,31 @@ class FacilitatorDesk:
         return DeskAnswer(alert=txt(language, "gone"))
 
     # -- a facilitator's private chat --------------------------------------------------------
-    async def on_private_text(self, user_id: int, text: str) -> list[Reply] | None:
-        """A note being written, or a message to the client in a live chat; None if neither
-        (then the text is an ordinary question to Lotse)."""
+    async def on_text(
+        self, user_id: int | None, conversation_id: str, text: str
+    ) -> list[Reply] | None:
+        """A private text that belongs to the desk, in one transaction: a facilitator's note or
+        message to their client, or a client's message in a live chat (relayed, no answer).
+        None if neither: then the text is an ordinary question to Lotse."""
 
         def work(session: Session) -> list[Reply] | None:
-            person = callbacks.facilitator(session, user_id)
-            if person is None:
+            person = callbacks.facilitator(session, user_id) if user_id is not None else None
+            if person is not None:
+                if state_of(session, person).note_for is not None:
+                    return self._finish_note(session, person, text)
+                request = handoff.chat_of_facilitator(session, person)
+                if request is not None:
+                    handoff.relay_to_client(session, request, person, text)
+                    return []
+            request = handoff.handoff_for_client(session, conversation_id)
+            if request is None:
                 return None
-            state = state_of(session, person)
-            if state.note_for is not None:
-                return self._finish_note(session, person, text)
-            request = handoff.chat_of_facilitator(session, person)
-            if request is not None:
-                handoff.relay_to_client(session, request, person, text)
-                return []
-            return None
+            handoff.relay_to_facilitator(session, request, text)
+            return []
 
         replies = await in_session(work)
-        self._sent()
+        if replies is not None:  # the text went to someone: send it now
+            self._sent()
         return replies
 
     def _finish_note(self, session: Session, person: Facilitator, note: str) -> list[Reply]:
@@ -198,21 +204,6 @@ class FacilitatorDesk:
         return replies
 
     # -- the client's side -----------------------------------------------------------------
-    async def client_in_live_chat(self, conversation_id: str, text: str) -> bool:
-        """Relays the client's message if a facilitator is chatting with them."""
-
-        def work(session: Session) -> bool:
-            request = handoff.handoff_for_client(session, conversation_id)
-            if request is None:
-                return False
-            handoff.relay_to_facilitator(session, request, text)
-            return True
-
-        relayed = await in_session(work)
-        if relayed:
-            self._sent()
-        return relayed
-
     async def status(
         self, conversation_id: str, language: str
     ) -> tuple[str, list[tuple[str, str]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import zlib
 from typing import Any
 from urllib.parse import quote
 
@@ -16,22 +17,43 @@ class RasaUnavailable(RuntimeError):
 
 
 class RasaClient:
+    """One Rasa, or several replicas sharing the SQL tracker store and the Redis lock store.
+
+    A conversation always goes to the same replica (a stable hash of its id), so its turns meet
+    a warm tracker; if that replica cannot be reached, the next one takes the turn (the stores
+    are shared, and Rasa's lock store keeps one conversation's turns in order)."""
+
     def __init__(self, base_url: str, timeout: float = 20.0) -> None:
-        self._base = base_url.rstrip("/")
-        self._url = f"{self._base}/webhooks/rest/webhook"
+        self._bases = [u.strip().rstrip("/") for u in base_url.split(",") if u.strip()]
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=3.0),
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )
 
+    def replicas_for(self, sender: str) -> list[str]:
+        """The replicas in the order this conversation tries them."""
+        first = zlib.crc32(sender.encode("utf-8")) % len(self._bases)
+        return self._bases[first:] + self._bases[:first]
+
+    async def _request(self, sender: str, method: str, path: str, body: object) -> httpx.Response:
+        """Only a refused or failed connection moves on to the next replica: a turn that reached
+        Rasa and then timed out may have been processed, and is never sent twice."""
+        error: Exception | None = None
+        for base in self.replicas_for(sender):
+            try:
+                return await self._http.request(method, base + path, json=body)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                log.warning("Rasa replica %s unreachable: %s", base, type(exc).__name__)
+                error = exc
+            except httpx.HTTPError as exc:
+                log.warning("Rasa unreachable: %s", type(exc).__name__)
+                raise RasaUnavailable(str(exc)) from exc
+        raise RasaUnavailable(str(error)) from error
+
     async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict]:
         """One user turn; returns Rasa's bot messages (text, buttons, custom)."""
         body = {"sender": sender, "message": message, "metadata": metadata}
-        try:
-            response = await self._http.post(self._url, json=body)
-        except httpx.HTTPError as exc:
-            log.warning("Rasa unreachable: %s", type(exc).__name__)
-            raise RasaUnavailable(str(exc)) from exc
+        response = await self._request(sender, "POST", "/webhooks/rest/webhook", body)
         if response.status_code != 200:
             log.warning("Rasa answered HTTP %s", response.status_code)
             raise RasaUnavailable(f"HTTP {response.status_code}")
@@ -44,11 +66,8 @@ class RasaClient:
     async def erase_tracker(self, sender: str) -> None:
         """Replace the conversation's tracker events with none (Rasa's HTTP API has no delete);
         raises RasaUnavailable if Rasa cannot do it now."""
-        url = f"{self._base}/conversations/{quote(sender, safe=':')}/tracker/events"
-        try:
-            response = await self._http.put(url, json=[])
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(str(exc)) from exc
+        path = f"/conversations/{quote(sender, safe=':')}/tracker/events"
+        response = await self._request(sender, "PUT", path, [])
         if response.status_code != 200:
             raise RasaUnavailable(f"HTTP {response.status_code}")
 

@@ -195,7 +195,12 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_messages_per_second,  # 0: no overall limit
+                max_retries=3,
+            )
+        )
         .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
         .post_stop(post_stop)

@@ -9,6 +9,8 @@ from lotse.models import ConversationSettings, utcnow
 
 GATEWAY_PAYLOAD_KEY = "lotse"
 """Custom payloads under this key carry facts for the gateway (the reply language), not text."""
+SEND_OUTBOX = "send_outbox"
+"""A fact for the gateway: this turn queued messages (a booking's desk post), send them now."""
 CARD_KEY = "lotse_card"
 """Custom payload key of an offer card (`{"text", "html"}` plus optional `buttons`)."""
 PRIVACY_KEY = "lotse_privacy"

@@ -40,8 +40,12 @@ class Settings:
     webhook_port: int = 8443
     database_url: str = ""
     rasa_port: int = 5005
+    rasa_replicas: int = 1
+    """Rasa processes `lotse run` starts, on rasa_port, rasa_port + 1, … (more than one needs the
+    shared tracker and lock stores: LOTSE_TRACKER_STORE_URL and REDIS_URL)."""
     action_server_port: int = 5055
     rasa_url: str = ""
+    """Rasa's base URL; several (replicas), comma-separated, for the gateway."""
     action_server_url: str = ""
     admin_password: str = ""
     admin_port: int = 8000
@@ -55,6 +59,9 @@ class Settings:
     callback_escalate_minutes: float = 120.0
     """... and escalated to the desk's coordinator after this long."""
     outbox_interval_seconds: float = 0.5
+    telegram_messages_per_second: int = 30
+    """Requests to the Bot API per second, for the whole bot: Telegram's free limit is about 30
+    (paid broadcasts allow up to 1000). 0 lifts the limit."""
     retention_days: int = 90
     """Conversations and closed requests older than this are deleted or anonymised."""
     privacy_policy_url: str = ""
@@ -97,6 +104,7 @@ def load_settings() -> Settings:
         ).rstrip("/"),
         database_url=database_url,
         rasa_port=rasa_port,
+        rasa_replicas=max(1, _int("LOTSE_RASA_REPLICAS", 1)),
         action_server_port=action_port,
         rasa_url=os.environ.get("RASA_URL", "").rstrip("/") or f"http://127.0.0.1:{rasa_port}",
         action_server_url=os.environ.get("ACTION_SERVER_URL", "").rstrip("/")
@@ -111,6 +119,7 @@ def load_settings() -> Settings:
         callback_remind_minutes=float(os.environ.get("LOTSE_CALLBACK_REMIND_MINUTES") or 30),
         callback_escalate_minutes=float(os.environ.get("LOTSE_CALLBACK_ESCALATE_MINUTES") or 120),
         outbox_interval_seconds=float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS") or 0.5),
+        telegram_messages_per_second=_int("LOTSE_TELEGRAM_MESSAGES_PER_SECOND", 30),
         retention_days=_int("LOTSE_RETENTION_DAYS", 90),
         privacy_policy_url=os.environ.get("LOTSE_PRIVACY_POLICY_URL", ""),
         default_region=os.environ.get("LOTSE_DEFAULT_REGION", ""),

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 from lotse.rasa_endpoints import endpoints_file
 from lotse.settings import PROJECT_ROOT, Settings
@@ -86,7 +87,7 @@ class Supervisor:
 
     def _pump(self, child: Child) -> None:
         assert child.proc and child.proc.stdout
-        color = COLORS.get(child.name, "0") if self.out.isatty() else ""
+        color = COLORS.get(child.name.split("-")[0], "0") if self.out.isatty() else ""
         prefix = f"\033[{color}m{child.name:>8}\033[0m | " if color else f"{child.name:>8} | "
         sink = child.log_file.open("a", encoding="utf-8") if child.log_file else None
         try:
@@ -219,38 +220,21 @@ def build_children(settings: Settings) -> list[list[Child]]:
     """The process plan: Rasa, the action server (and the admin, with a password) in parallel,
     then the gateway."""
     root = PROJECT_ROOT
-    rasa_python = root / ".venv-rasa" / "bin" / "python"
     if not (root / ".venv-rasa" / "bin" / "rasa").exists():
         raise StartupError(f"{root / '.venv-rasa'} is missing: run `make install` first")
     if not any(settings.models_dir.glob("*.tar.gz")):
         raise StartupError(f"no trained model in {settings.models_dir}: run `make train` first")
     console = settings.console_mode
     log_dir = settings.var_dir / "log"
-    rasa = Child(
-        name="rasa",
-        argv=[
-            str(rasa_python),
-            "-m",
-            "nlu.rasa_main",  # Rasa's CLI with nlu/speedups.py applied
-            "run",
-            "--enable-api",
-            "--model",
-            str(settings.models_dir),
-            "--port",
-            str(settings.rasa_port),
-            "--interface",
-            "127.0.0.1",
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            str(endpoints_file(settings)),
-        ],
-        ready=lambda _c: _http_ok(f"{settings.rasa_url}/status", lambda b: b"model_file" in b),
-        start_timeout=300,
-        port=settings.rasa_port,
-        port_setting="RASA_PORT",
-        log_file=log_dir / "rasa.log" if console else None,
-    )
+    replicas = settings.rasa_replicas
+    if replicas > 1 and not (settings.tracker_store_url and settings.redis_url):
+        raise StartupError(
+            "several Rasa replicas share conversations through the SQL tracker store and the "
+            "Redis lock store: set LOTSE_TRACKER_STORE_URL and REDIS_URL (or LOTSE_RASA_REPLICAS=1)"
+        )
+    rasa_replicas = [
+        rasa_child(settings, number, log_dir if console else None) for number in range(replicas)
+    ]
     action_base = settings.action_server_url.removesuffix("/webhook")
     actions = Child(
         name="actions",
@@ -276,7 +260,7 @@ def build_children(settings: Settings) -> list[list[Child]]:
         start_timeout=60,
         interactive=console,
     )
-    first = [rasa, actions]
+    first = [*rasa_replicas, actions]
     if settings.admin_password:  # the web admin, on ADMIN_PORT
         first.append(
             Child(
@@ -294,12 +278,53 @@ def build_children(settings: Settings) -> list[list[Child]]:
     return [first, [gateway]]
 
 
+def rasa_urls(settings: Settings) -> list[str]:
+    """The replicas' URLs: rasa_url's host with rasa_port, rasa_port + 1, …"""
+    first = settings.rasa_url.split(",")[0].strip()
+    if settings.rasa_replicas == 1:
+        return [first]
+    host = urlsplit(first).hostname or "127.0.0.1"
+    return [f"http://{host}:{settings.rasa_port + n}" for n in range(settings.rasa_replicas)]
+
+
+def rasa_child(settings: Settings, number: int, log_dir: Path | None) -> Child:
+    """Rasa replica `number` (0-based): its own port, the shared model, endpoints and stores."""
+    port = settings.rasa_port + number
+    name = "rasa" if settings.rasa_replicas == 1 else f"rasa-{number + 1}"
+    url = rasa_urls(settings)[number]
+    return Child(
+        name=name,
+        argv=[
+            str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python"),
+            "-m",
+            "nlu.rasa_main",  # Rasa's CLI with nlu/speedups.py applied
+            "run",
+            "--enable-api",
+            "--model",
+            str(settings.models_dir),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            str(endpoints_file(settings)),
+        ],
+        ready=lambda _c: _http_ok(f"{url}/status", lambda b: b"model_file" in b),
+        start_timeout=300,
+        port=port,
+        port_setting="RASA_PORT",
+        log_file=log_dir / f"{name}.log" if log_dir else None,
+    )
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         PYTHONUNBUFFERED="1",
         DATABASE_URL=settings.database_url,
-        RASA_URL=settings.rasa_url,
+        RASA_URL=",".join(rasa_urls(settings)),
         ACTION_SERVER_URL=settings.action_server_url,
         LOTSE_VAR_DIR=str(settings.var_dir),
         # Rasa 3.6 otherwise tries to reach its telemetry service on every start.

@@ -31,6 +31,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports (Rasa replicas use rasa_port + n)."""
+    while True:
+        first = free_port()
+        try:
+            socks = []
+            for port in range(first, first + count):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+
+
 def require_model() -> None:
     models = project_root() / "models"
     if not any(models.glob("*.tar.gz")):
@@ -87,7 +105,11 @@ def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[str]:
 
 
 def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]:
-    rasa_port, action_port = free_port(), free_port()
+    replicas = int(os.environ.get("LOTSE_RASA_REPLICAS") or 1)
+    rasa_port = free_ports(replicas)
+    action_port = free_port()
+    while rasa_port <= action_port < rasa_port + replicas:
+        action_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_", "ACTION_SERVER"))}
     env.update(
         TELEGRAM_BOT_TOKEN=fake.token,

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.e2e
 UNAVAILABLE = "Entschuldigung, Lotse ist gerade nicht erreichbar."
 
 
-def child_pid(parent: int, marker: str) -> int:
-    """The process below `lotse run` whose command line contains `marker`."""
+def child_pids(parent: int, marker: str) -> list[int]:
+    """The processes below `lotse run` whose command lines contain `marker` (every Rasa
+    replica on the scale-out stack)."""
     out = subprocess.run(
         ["ps", "-eww", "-o", "pid=,ppid=,args="], capture_output=True, text=True
     ).stdout
@@ -33,29 +34,34 @@ def child_pid(parent: int, marker: str) -> int:
     children: dict[int, list[tuple[int, str]]] = {}
     for pid, ppid, args in (r for r in rows if len(r) == 3):
         children.setdefault(int(ppid), []).append((int(pid), args))
-    stack = [parent]
+    stack, found = [parent], []
     while stack:
         for pid, args in children.get(stack.pop(), []):
             if marker in args:
-                return pid
-            stack.append(pid)
-    raise LookupError(marker)
+                found.append(pid)
+            else:
+                stack.append(pid)
+    if not found:
+        raise LookupError(marker)
+    return found
 
 
 @contextmanager
-def paused(pid: int) -> Iterator[None]:
-    os.kill(pid, signal.SIGSTOP)
+def paused(pids: list[int]) -> Iterator[None]:
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
     try:
         yield
     finally:
-        os.kill(pid, signal.SIGCONT)
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
 
 
 async def test_rasa_stops_mid_conversation_and_comes_back(lotse, new_user) -> None:
     user = new_user("de")
     await user.send("Ich suche eine Wohnung")
     assert "wohnen Sie" in (await user.wait_for_reply(timeout=30))["text"]
-    with paused(child_pid(lotse.proc.pid, "nlu.rasa_main run")):
+    with paused(child_pids(lotse.proc.pid, "nlu.rasa_main run")):
         await user.send("Lörrach")
         reply = await user.wait_for_reply(timeout=60)
         assert reply["text"].startswith(UNAVAILABLE)
@@ -71,7 +77,7 @@ async def test_the_action_server_stops_and_an_emergency_still_gets_the_numbers(
     lotse, new_user
 ) -> None:
     user = new_user("de")
-    with paused(child_pid(lotse.proc.pid, "rasa_sdk")):
+    with paused(child_pids(lotse.proc.pid, "rasa_sdk")):
         await user.send("Hilfe, mein Mann schlägt mich und droht mich umzubringen")
         reply = await user.wait_for_reply(timeout=60)
         assert "110" in reply["text"] and "116 016" in reply["text"]
