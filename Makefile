@@ -35,7 +35,7 @@ $(VENV)/.installed: pyproject.toml
 	@py=$$(scripts/find-python3) || exit 1; \
 	  [ -x $(PY) ] || { echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,deploy]'
 	@touch $@
 
 $(RASA_VENV)/.installed: requirements-rasa.txt requirements-rasa.lock

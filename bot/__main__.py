@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # the outbox job runs twice a second: its "Running job" lines would bury everything else
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     if args.console or settings.console_mode:
         from bot.console import run_console

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lotse import LANGUAGE_NAMES
 from lotse.desk import (
@@ -241,10 +242,26 @@ def claimed_by(session: Session, person: Facilitator) -> list[CallbackRequest]:
     )
 
 
+def _mark_once(session: Session, request: CallbackRequest, column: str, now: datetime) -> bool:
+    """Set a reminder timestamp unless another gateway worker already did (one conditional
+    UPDATE: on PostgreSQL the second waits for the first's commit and then matches nothing)."""
+    marked = session.execute(
+        update(CallbackRequest)
+        .where(CallbackRequest.id == request.id, getattr(CallbackRequest, column).is_(None))
+        .values({column: now})
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(request, column, now)
+    return True
+
+
 def send_reminders(
     session: Session, now: datetime, remind_after: timedelta, escalate_after: timedelta
 ) -> int:
-    """Remind the desk of a request nobody took, then the coordinator; urgent ones 4× sooner."""
+    """Remind the desk of a request nobody took, then the coordinator; urgent ones 4× sooner.
+    Safe with several gateway workers: each reminder is claimed before it is queued."""
     sent = 0
     for request in session.scalars(select(CallbackRequest).where(CallbackRequest.status == "open")):
         factor = 4 if request.urgent else 1
@@ -253,19 +270,23 @@ def send_reminders(
         if desk is None:
             continue
         minutes = str(int(waited.total_seconds() // 60))
-        if request.reminded_at is None and waited >= remind_after / factor:
+        if (
+            request.reminded_at is None
+            and waited >= remind_after / factor
+            and _mark_once(session, request, "reminded_at", now)
+        ):
             enqueue(
                 session,
                 desk.telegram_chat_id,
                 txt(desk.ui_language, "reminder", reference=request.reference, minutes=minutes),
                 request_id=request.id,
             )
-            request.reminded_at = now
             sent += 1
         if (
             request.escalated_at is None
             and desk.coordinator_telegram_id
             and waited >= escalate_after / factor
+            and _mark_once(session, request, "escalated_at", now)
         ):
             enqueue(
                 session,
@@ -279,7 +300,6 @@ def send_reminders(
                 ),
                 request_id=request.id,
             )
-            request.escalated_at = now
             sent += 1
     return sent
 

@@ -16,15 +16,35 @@ from lotse.settings import load_settings
 T = TypeVar("T")
 
 
-def cmd_run(_args: argparse.Namespace) -> int:
-    from lotse.supervisor import StartupError, Supervisor, build_children, child_env
+def prepare(settings) -> None:
+    """What every start needs: the schema, a catalogue (the demo one in an empty database) and
+    Rasa's endpoints file for this installation's stores."""
+    from lotse.rasa_endpoints import endpoints_file
 
-    settings = load_settings()
     migrate.upgrade(settings.database_url)
     with session_scope(settings.database_url) as session:
         loaded = catalogue.load_demo_if_empty(session)
     if loaded:
         print(f"   lotse | empty database: loaded the demo catalogue ({loaded.created} offers)")
+    endpoints_file(settings)
+
+
+def cmd_prepare(_args: argparse.Namespace) -> int:
+    """For deployments that start the processes themselves (deploy/Procfile, systemd)."""
+    from lotse.rasa_endpoints import endpoints_file
+
+    settings = load_settings()
+    prepare(settings)
+    print(f"   lotse | database at revision {migrate.current(settings.database_url)}")
+    print(f"   lotse | Rasa endpoints: {endpoints_file(settings)}")
+    return 0
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    from lotse.supervisor import StartupError, Supervisor, build_children, child_env
+
+    settings = load_settings()
+    prepare(settings)
     try:
         stages = build_children(settings)
     except StartupError as exc:
@@ -213,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="start Rasa, the action server and the gateway").set_defaults(
         func=cmd_run
     )
+    sub.add_parser(
+        "prepare", help="migrate, load the demo catalogue if empty, write Rasa's endpoints"
+    ).set_defaults(func=cmd_prepare)
     db = sub.add_parser("db", help="database schema").add_subparsers(
         dest="db_command", required=True
     )

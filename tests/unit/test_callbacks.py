@@ -188,6 +188,31 @@ def test_reminder_then_escalation_and_urgent_sooner(url: str) -> None:
     assert chats.count(COORDINATOR) == 2 and chats.count(DESK_CHAT) >= 4
 
 
+def test_two_gateway_workers_remind_once(url: str) -> None:
+    """Several webhook workers run the reminder job; each reminder is queued once."""
+    book(url)
+    later = utcnow() + timedelta(minutes=121)
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+
+    def worker() -> None:
+        with session_scope(url) as s:
+            list(s.scalars(select(CallbackRequest)))  # both have read the open request
+            barrier.wait()
+            counts.append(
+                callbacks.send_reminders(s, later, timedelta(minutes=30), timedelta(minutes=120))
+            )
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(counts) == 2  # one reminder and one escalation, not two of each
+    chats = [m.chat_id for m in outbox_rows(url)]
+    assert chats.count(COORDINATOR) == 1
+
+
 def test_outbox_retries_and_waits_for_the_message_an_edit_changes(url: str) -> None:
     request_id = book(url)
     with session_scope(url) as s:
