@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot import telegram_desk
+from bot.aiohttp_request import AiohttpRequest
 from bot.conversation import Chat, Gateway, Reply
 from bot.flood import FloodLimit, Verdict
 from bot.ordering import PerChatUpdateProcessor
@@ -195,6 +196,8 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
+        .request(AiohttpRequest(connections=256))  # bot/aiohttp_request.py: why not httpx
+        .get_updates_request(AiohttpRequest(connections=1))
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=settings.telegram_messages_per_second,  # 0: no overall limit
