@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from html.parser import HTMLParser
 from typing import Any, NamedTuple
 
@@ -128,3 +129,18 @@ def inline_buttons(message: JSON) -> list[list[tuple[str, str]]]:
     """(text, callback_data) per inline button; link buttons give their url instead."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     return [[(b["text"], b.get("callback_data", b.get("url", ""))) for b in row] for row in rows]
+
+
+def message_update(user: JSON, update_id: int, text: str) -> JSON:
+    """A private text message as Telegram posts it to a webhook (a command gets its entity)."""
+    message: JSON = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
+        "from": user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        command = text.split()[0]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+    return {"update_id": update_id, "message": message}

@@ -12,7 +12,6 @@ import random
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
@@ -22,6 +21,7 @@ from sqlalchemy import create_engine, text
 from bot.rasa_client import RasaClient
 from tests.conftest import project_root
 from tests.e2e.conftest import require_model, wait_for
+from tests.e2e.fake_protocol import message_update
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = [
@@ -60,19 +60,6 @@ def fresh_database(admin_url: str, name: str) -> str:
         check=True,
     )
     return out.stdout.strip()
-
-
-def text_update(user: dict, update_id: int, words: str) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
-            "from": user,
-            "text": words,
-        },
-    }
 
 
 def rasa_ready(url: str) -> bool:
@@ -137,7 +124,7 @@ async def test_conversations_cross_workers_and_replicas(tmp_path: Path) -> None:
                 async def say(user, words: str) -> None:
                     response = await http.post(
                         f"http://127.0.0.1:{public}/telegram",
-                        json=text_update(user.user, next(update_ids), words),
+                        json=message_update(user.user, next(update_ids), words),
                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
                     )
                     assert response.status_code == 200
@@ -154,7 +141,7 @@ async def test_conversations_cross_workers_and_replicas(tmp_path: Path) -> None:
                     assert "Lörrach" in answer, answer  # the place question carried over
                 forged = await http.post(
                     f"http://127.0.0.1:{public}/telegram",
-                    json=text_update(users[0].user, 999, "hallo"),
+                    json=message_update(users[0].user, 999, "hallo"),
                     headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
                 )
                 assert forged.status_code == 403

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,24 +12,11 @@ import pytest
 
 from tests.conftest import project_root
 from tests.e2e.conftest import free_port, lotse_env, start_gateway, stop, wait_for
+from tests.e2e.fake_protocol import message_update
 from tests.e2e.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.e2e
 SECRET = "s3cr3t-for-the-webhook_test"
-
-
-def help_update(user: dict, update_id: int) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": user["id"], "type": "private", "first_name": user["first_name"]},
-            "from": user,
-            "text": "/help",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-        },
-    }
 
 
 async def test_updates_without_the_secret_are_refused(tmp_path: Path) -> None:
@@ -61,10 +47,10 @@ async def test_updates_without_the_secret_are_refused(tmp_path: Path) -> None:
             assert fake.webhook["url"] == "https://lotse.example.org/telegram"
             assert fake.webhook["secret_token"] == SECRET
             async with httpx.AsyncClient(timeout=10) as http:
-                missing = await http.post(url, json=help_update(user.user, 1))
+                missing = await http.post(url, json=message_update(user.user, 1, "/help"))
                 wrong = await http.post(
                     url,
-                    json=help_update(user.user, 2),
+                    json=message_update(user.user, 2, "/help"),
                     headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
                 )
                 assert (missing.status_code, wrong.status_code) == (403, 403)
@@ -72,7 +58,7 @@ async def test_updates_without_the_secret_are_refused(tmp_path: Path) -> None:
                 assert user.unread == []  # neither was processed
                 right = await http.post(
                     url,
-                    json=help_update(user.user, 3),
+                    json=message_update(user.user, 3, "/help"),
                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
                 )
                 assert right.status_code == 200

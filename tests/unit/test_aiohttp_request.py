@@ -15,6 +15,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.aiohttp_request import AiohttpRequest
 from tests.e2e.fake_telegram import FakeTelegram
+from tests.loopback import serve_app
 
 
 def bot_for(base_url: str, token: str, **kw) -> Bot:
@@ -63,14 +64,10 @@ async def test_unreachable_is_network_error_and_silence_is_timed_out() -> None:
 
         app = web.Application()
         app.router.add_post("/{tail:.*}", silent)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        runner, url = await serve_app(app)
         try:
             with pytest.raises(TimedOut):
-                await request.post(f"http://127.0.0.1:{port}/bot1:x/getMe")
+                await request.post(f"{url}/bot1:x/getMe")
         finally:
             await runner.cleanup()
     finally:

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.rasa_client import RasaClient, RasaUnavailable
 from lotse.settings import Settings
 from lotse.supervisor import StartupError, build_children, child_env
+from tests.loopback import serve_app
 
 
 def closed_port() -> int:
@@ -27,12 +28,7 @@ async def serve(status: int) -> tuple[web.AppRunner, str]:
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
+    return await serve_app(app)
 
 
 @pytest.fixture()
