@@ -222,7 +222,7 @@ async def main() -> dict:
 
 def print_table(r: dict) -> None:
     print("\nLotse benchmark", r["when"])
-    print(f"  training                 {r['training_s']} s")
+    print(f"  last make train          {r['training_s']} s (Rasa reuses unchanged parts)")
     print(f"  lotse run → first answer {r.get('first_answer_s')} s")
     p = r.get("nlu_parse", {})
     print(f"  NLU parse                p50 {p.get('p50_ms')} ms  p95 {p.get('p95_ms')} ms")
