@@ -42,9 +42,9 @@ $(RASA_VENV)/.installed: requirements-rasa.txt requirements-rasa.lock
 	@py=$${PYTHON310:-$$(scripts/find-python310)} || exit 1; \
 	  [ -x $(RASA_PY) ] || { echo "creating $(RASA_VENV) with $$py"; "$$py" -m venv $(RASA_VENV); }
 	$(RASA_PY) -m pip install -q "pip<24.1"
-	@# pip's own script, not `python -m pip`: that would put the project root on sys.path, where
-	@# the application's lotse.egg-info makes pip report conflicts with a package not installed
-	$(RASA_VENV)/bin/pip install -q -r requirements-rasa.txt -c requirements-rasa.lock
+	@# pip's own script, without the exported PYTHONPATH: with the project root on sys.path the
+	@# application's lotse.egg-info makes pip report conflicts with a package not installed here
+	env -u PYTHONPATH $(RASA_VENV)/bin/pip install -q -r requirements-rasa.txt -c requirements-rasa.lock
 	@touch $@
 
 # Re-resolve the Rasa environment's full pin set after editing requirements-rasa.txt.
