@@ -104,6 +104,30 @@ def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[str]:
     )
 
 
+def migrate_database(env: dict[str, str]) -> None:
+    """`lotse db upgrade` on the environment's DATABASE_URL (the gateway alone does not)."""
+    subprocess.run(
+        [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
+        env=env,
+        check=True,
+        cwd=project_root(),
+        capture_output=True,
+    )
+
+
+async def ready_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[str]:
+    """The gateway alone, once it says it is ready; stopped again if it never does."""
+    gateway = start_gateway(env, log)
+    try:
+        await wait_for(
+            lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
+        )
+    except BaseException:
+        stop(gateway)
+        raise
+    return gateway
+
+
 def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]:
     replicas = int(os.environ.get("LOTSE_RASA_REPLICAS") or 1)
     rasa_port = free_ports(replicas)

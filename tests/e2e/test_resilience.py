@@ -15,7 +15,8 @@ from tests.e2e.conftest import (
     answer,
     free_port,
     lotse_env,
-    start_gateway,
+    migrate_database,
+    ready_gateway,
     start_lotse,
     stop,
     wait_for,
@@ -30,19 +31,9 @@ async def test_gateway_keeps_running_when_rasa_is_unreachable(tmp_path):
     emergency still gets the numbers, and a callback request can still be left."""
     async with FakeTelegram() as fake:  # its own Bot API: no other gateway takes its updates
         env = lotse_env(fake, tmp_path, RASA_URL=f"http://127.0.0.1:{free_port()}")
-        subprocess.run(
-            [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
-            env=env,
-            check=True,
-            cwd=project_root(),
-            capture_output=True,
-        )
-        log = tmp_path / "gateway.log"
-        gateway = start_gateway(env, log)
+        migrate_database(env)
+        gateway = await ready_gateway(env, tmp_path / "gateway.log")
         try:
-            await wait_for(
-                lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
-            )
             user = fake.user(8_800_001, first_name="Awa", language_code="fr")
             for text in ("Je cherche un logement à Lörrach", "allô ?"):
                 await user.send(text)
@@ -73,12 +64,8 @@ async def test_the_database_unreachable_still_gets_answers_and_the_emergency_num
             RASA_URL=f"http://127.0.0.1:{free_port()}",
             DATABASE_URL=f"postgresql+psycopg://lotse:x@127.0.0.1:{free_port()}/lotse",
         )
-        log = tmp_path / "gateway.log"
-        gateway = start_gateway(env, log)
+        gateway = await ready_gateway(env, tmp_path / "gateway.log")
         try:
-            await wait_for(
-                lambda: "Lotse gateway ready" in log.read_text(), 30, "gateway ready", gateway, log
-            )
             user = fake.user(8_800_002, first_name="Olena", language_code="uk")
             await user.send("Шукаю житло в Лерраху")
             reply = await user.wait_for_reply(timeout=30)

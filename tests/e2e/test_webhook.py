@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import project_root
-from tests.e2e.conftest import free_port, lotse_env, start_gateway, stop, wait_for
+from tests.e2e.conftest import free_port, lotse_env, migrate_database, ready_gateway, stop
 from tests.e2e.fake_protocol import message_update
 from tests.e2e.fake_telegram import FakeTelegram
 
@@ -29,21 +26,12 @@ async def test_updates_without_the_secret_are_refused(tmp_path: Path) -> None:
             TELEGRAM_WEBHOOK_SECRET=SECRET,
             LOTSE_WEBHOOK_PORT=str(port),
         )
-        subprocess.run(
-            [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
-            env=env,
-            check=True,
-            cwd=project_root(),
-            capture_output=True,
-        )
+        migrate_database(env)
         log = tmp_path / "gateway.log"
-        gateway = start_gateway(env, log)
+        gateway = await ready_gateway(env, log)
         user = fake.user(424242, first_name="Web", language_code="en")
         url = f"http://127.0.0.1:{port}/telegram"
         try:
-            await wait_for(
-                lambda: "Lotse gateway ready" in log.read_text(), 30, "ready", gateway, log
-            )
             assert fake.webhook["url"] == "https://lotse.example.org/telegram"
             assert fake.webhook["secret_token"] == SECRET
             async with httpx.AsyncClient(timeout=10) as http:
