@@ -16,9 +16,9 @@ from lotse.settings import load_settings
 T = TypeVar("T")
 
 
-def prepare(settings) -> None:
+def prepare(settings) -> Path:
     """What every start needs: the schema, a catalogue (the demo one in an empty database) and
-    Rasa's endpoints file for this installation's stores."""
+    Rasa's endpoints file for this installation's stores (its path is returned)."""
     from lotse.rasa_endpoints import endpoints_file
 
     migrate.upgrade(settings.database_url)
@@ -26,17 +26,15 @@ def prepare(settings) -> None:
         loaded = catalogue.load_demo_if_empty(session)
     if loaded:
         print(f"   lotse | empty database: loaded the demo catalogue ({loaded.created} offers)")
-    endpoints_file(settings)
+    return endpoints_file(settings)
 
 
 def cmd_prepare(_args: argparse.Namespace) -> int:
     """For deployments that start the processes themselves (deploy/Procfile, systemd)."""
-    from lotse.rasa_endpoints import endpoints_file
-
     settings = load_settings()
-    prepare(settings)
+    endpoints = prepare(settings)
     print(f"   lotse | database at revision {migrate.current(settings.database_url)}")
-    print(f"   lotse | Rasa endpoints: {endpoints_file(settings)}")
+    print(f"   lotse | Rasa endpoints: {endpoints}")
     return 0
 
 

@@ -232,8 +232,10 @@ def build_children(settings: Settings) -> list[list[Child]]:
             "several Rasa replicas share conversations through the SQL tracker store and the "
             "Redis lock store: set LOTSE_TRACKER_STORE_URL and REDIS_URL (or LOTSE_RASA_REPLICAS=1)"
         )
+    endpoints = endpoints_file(settings)  # written once, shared by every replica
     rasa_replicas = [
-        rasa_child(settings, number, log_dir if console else None) for number in range(replicas)
+        rasa_child(settings, number, url, endpoints, log_dir if console else None)
+        for number, url in enumerate(rasa_urls(settings))
     ]
     action_base = settings.action_server_url.removesuffix("/webhook")
     actions = Child(
@@ -287,11 +289,13 @@ def rasa_urls(settings: Settings) -> list[str]:
     return [f"http://{host}:{settings.rasa_port + n}" for n in range(settings.rasa_replicas)]
 
 
-def rasa_child(settings: Settings, number: int, log_dir: Path | None) -> Child:
-    """Rasa replica `number` (0-based): its own port, the shared model, endpoints and stores."""
+def rasa_child(
+    settings: Settings, number: int, url: str, endpoints: Path, log_dir: Path | None
+) -> Child:
+    """Rasa replica `number` (0-based) at `url`: its own port, the shared model, endpoints
+    and stores."""
     port = settings.rasa_port + number
     name = "rasa" if settings.rasa_replicas == 1 else f"rasa-{number + 1}"
-    url = rasa_urls(settings)[number]
     return Child(
         name=name,
         argv=[
@@ -309,7 +313,7 @@ def rasa_child(settings: Settings, number: int, log_dir: Path | None) -> Child:
             "--credentials",
             "credentials.yml",
             "--endpoints",
-            str(endpoints_file(settings)),
+            str(endpoints),
         ],
         ready=lambda _c: _http_ok(f"{url}/status", lambda b: b"model_file" in b),
         start_timeout=300,
