@@ -189,11 +189,16 @@ def purge_expired(session: Session, now: datetime | None = None, days: int = 90)
 
 
 def _tracker_engine(url: str):
+    """An engine on Rasa's tracker store, through this environment's PostgreSQL driver
+    (psycopg 3) whatever driver the URL names."""
+    from sqlalchemy.engine import make_url
+
     from lotse.db import get_engine
 
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return get_engine(url)
+    parts = make_url(url)
+    if parts.get_backend_name() == "postgresql":
+        parts = parts.set(drivername="postgresql+psycopg")
+    return get_engine(parts.render_as_string(hide_password=False))
 
 
 def erase_tracker_events(tracker_store_url: str, conversation_id: str) -> int:

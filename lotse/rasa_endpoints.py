@@ -13,19 +13,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from sqlalchemy.engine import make_url
 
 from lotse.settings import PROJECT_ROOT, Settings
 
 
 def tracker_store(url: str) -> dict[str, Any]:
-    """Rasa's SQLTrackerStore settings from a URL like postgresql://user:pw@host:5432/db."""
-    parts = urlsplit(url.replace("+psycopg", "").replace("+psycopg2", ""))
+    """Rasa's SQLTrackerStore settings from a URL like postgresql://user:pw@host:5432/db (with
+    or without a driver: Rasa picks its own)."""
+    parts = make_url(url)
     return {
         "type": "SQL",
-        "dialect": parts.scheme,
-        "url": parts.hostname or "127.0.0.1",
+        "dialect": parts.get_backend_name(),
+        "url": parts.host or "127.0.0.1",
         "port": parts.port or 5432,
-        "db": parts.path.lstrip("/") or "rasa",
+        "db": parts.database or "rasa",
         "username": parts.username or "",
         "password": parts.password or "",
     }

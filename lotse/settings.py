@@ -67,11 +67,11 @@ class Settings:
     privacy_policy_url: str = ""
     """The operator's full privacy policy, linked from the notice at first contact."""
     default_region: str = ""
+    """Where a request goes when Lotse could not ask for the place (Rasa down): a desk's region."""
     tracker_store_url: str = ""
     """Rasa's tracker store in SQL (postgresql://…); empty → Rasa keeps trackers in memory."""
     redis_url: str = ""
     """Rasa's lock store in Redis (redis://host:6379/1), needed for several Rasa replicas."""
-    """Where a request goes when Lotse could not ask for the place (Rasa down): a desk's region."""
     var_dir: Path = field(default=PROJECT_ROOT / "var")
     models_dir: Path = field(default=PROJECT_ROOT / "models")
 

@@ -297,3 +297,8 @@ def test_rasa_endpoints_follow_the_settings(tmp_path: Path) -> None:
         "password": "pw",
     }
     assert config["lock_store"] == {"type": "redis", "url": "127.0.0.1", "port": 6380, "db": 2}
+    from lotse.rasa_endpoints import tracker_store
+
+    for driver in ("+psycopg", "+psycopg2"):  # the driver named in the URL is not Rasa's concern
+        url = f"postgresql{driver}://lotse:pw@db.local:5433/lotse_tracker"
+        assert tracker_store(url) == config["tracker_store"]
