@@ -9,15 +9,11 @@ transport failure `NetworkError`, so PTB's retry and rate-limit handling work un
 
 from __future__ import annotations
 
-import logging
-
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
-
-log = logging.getLogger(__name__)
 
 
 class AiohttpRequest(BaseRequest):

@@ -1,7 +1,7 @@
 """Performance fixes for Rasa 3.6, applied in the Rasa process before it starts (nlu/rasa_main.py).
 
 Each fix keeps Rasa's behaviour and removes work that is repeated for nothing; the profile that
-found them and the gains are in docs/decisions.md ("Making Rasa cheaper").
+found them and the gains are in docs/decisions.md ("session 3").
 
 - Rasa validates every action server response with `jsonschema.validate(result, spec)`. That
   function first checks the *schema* against JSON Schema's 2020-12 metaschema (about 16 ms of
@@ -19,7 +19,7 @@ found them and the gains are in docs/decisions.md ("Making Rasa cheaper").
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 log = logging.getLogger(__name__)
 _installed = False
@@ -36,7 +36,7 @@ def install() -> None:
 
 
 def _cache_action_response_validator() -> None:
-    from jsonschema import ValidationError, validators
+    from jsonschema import validators
     from jsonschema.exceptions import best_match
     from rasa.core.actions import action
     from rasa.shared.constants import DOCS_BASE_URL
@@ -57,7 +57,6 @@ def _cache_action_response_validator() -> None:
         )
         raise error
 
-    assert issubclass(ValidationError, Exception)
     action.RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     log.debug("action server responses: schema checked once, validator cached")
 
@@ -71,17 +70,15 @@ def _send_domain_without_responses() -> None:
     from rasa.core.actions import action
 
     original = action.RemoteAction._action_call_format
-    cache: Dict[int, Any] = {}  # id of the domain's dict → (that dict, its lean copy)
+    last: List[Any] = [None, None]  # the domain's dict (Rasa caches it) and its lean copy
 
     def _action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
         call = original(self, tracker, domain)
         full = call.get("domain")
         if full is not None:
-            cached = cache.get(id(full))
-            if cached is None or cached[0] is not full:  # a new model brings a new domain
-                cache.clear()
-                cached = cache[id(full)] = (full, lean_domain(full))
-            call["domain"] = cached[1]
+            if last[0] is not full:  # the first call, or a new model with a new domain
+                last[:] = [full, lean_domain(full)]
+            call["domain"] = last[1]
         return call
 
     action.RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
