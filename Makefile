@@ -84,8 +84,6 @@ test: install browser train validate nlu-eval
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-scaleout
 
-# The core, actions, admin and catalogue tests again on PostgreSQL (Debian's package, started on
-# loopback by scripts/start-postgres): every test database is then a fresh PostgreSQL database.
 # The end-to-end suite on the scale-out stack: two Rasa replicas sharing their tracker store on
 # PostgreSQL (with the application database) and their lock store in Redis.
 test-scaleout: install browser train
@@ -95,6 +93,8 @@ test-scaleout: install browser train
 	LOTSE_TEST_POSTGRES=$$pg LOTSE_TRACKER_STORE_URL=$$tracker REDIS_URL=$$redis LOTSE_RASA_REPLICAS=2 \
 	  $(PY) -m pytest -q tests/e2e
 
+# The core, actions, admin and catalogue tests again on PostgreSQL (Debian's package, started on
+# loopback by scripts/start-postgres): every test database is then a fresh PostgreSQL database.
 test-postgres: $(VENV)/.installed
 	@url=$$(scripts/start-postgres) || exit 1; \
 	echo "unit tests on PostgreSQL ($$url)"; \
