@@ -155,7 +155,14 @@ def card_message(
 
 
 def list_buttons(language: str, more: bool) -> list[dict[str, str]]:
+    """Under an offer answer: more offers, a person, and "Not what I meant"."""
     buttons = section(language, "lotse_buttons")
     out = [{"title": buttons["more"], "payload": "/more_offers"}] if more else []
     out.append({"title": buttons["callback"], "payload": "/request_callback"})
+    out.append({"title": buttons["not_meant"], "payload": "/correct_topic"})
     return out
+
+
+def understood(topic: str, place: str, language: str) -> str:
+    """What Lotse understood, named in the answer: "💼 Work · Mitte"."""
+    return f"{section(language, 'lotse_topics')[topic]} · {isolate(place, language)}"

@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.cards import card_message, list_buttons
+from actions.cards import card_message, list_buttons, understood
 from actions.common import in_session, tracker_language
 from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
 from lotse.hsds import RESIDENCE_STATUSES
@@ -234,16 +234,19 @@ class ActionFindOffers(Action):
 
         cards, has_more, general = await in_session(search)
         place = isolate(query.place, language)
+        label = understood(query.topic, query.place, language)
         if cards:
             header = "utter_more_offers" if page else "utter_offers_found"
-            dispatcher.utter_message(response=header, location=place)
+            dispatcher.utter_message(response=header, location=place, understood=label)
             cards[-1]["buttons"] = list_buttons(language, more=has_more)
             for message in cards:
                 dispatcher.utter_message(json_message=message)
         elif page:
             dispatcher.utter_message(response="utter_no_more_offers", location=place)
         elif general:
-            dispatcher.utter_message(response="utter_no_matching_offers", location=place)
+            dispatcher.utter_message(
+                response="utter_no_matching_offers", location=place, understood=label
+            )
             general[-1]["buttons"] = list_buttons(language, more=False)
             for message in general:
                 dispatcher.utter_message(json_message=message)

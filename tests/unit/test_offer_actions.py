@@ -139,7 +139,7 @@ async def test_cards_show_what_a_client_needs(small_db) -> None:
     assert "🕒 Mo–Fr 9:00–17:00 · " in jobcenter["text"]
     assert "Nur für:" in jobcenter["text"]  # status not given: who it is for is shown
     assert "<" not in jobcenter["text"]
-    assert [b["payload"] for b in shown[-1]["buttons"]] == ["/request_callback"]
+    assert [b["payload"] for b in shown[-1]["buttons"]] == ["/request_callback", "/correct_topic"]
     assert events == [SlotSet("offer_page", 0)]
 
 
@@ -150,6 +150,7 @@ async def test_more_shows_the_next_three_then_says_that_was_all(small_db) -> Non
     assert [b["payload"] for b in cards(dispatcher)[-1]["buttons"]] == [
         "/more_offers",
         "/request_callback",
+        "/correct_topic",
     ]
     dispatcher, events = await run(
         ActionFindOffers(), tracker({**slots, "offer_page": 0}, intent="more_offers")
@@ -183,7 +184,7 @@ async def test_nothing_fitting_offers_general_counselling_and_a_callback(small_d
     assert dispatcher.messages[0]["response"] == "utter_no_matching_offers"
     shown = cards(dispatcher)
     assert "Migrationsberatung für Erwachsene" in shown[0][CARD_KEY]["text"]
-    assert shown[-1]["buttons"][-1]["payload"] == "/request_callback"
+    assert [b["payload"] for b in shown[-1]["buttons"]] == ["/request_callback", "/correct_topic"]
     slots["residence_status"] = "tolerated"  # eligible for no general counselling either
     dispatcher, _ = await run(ActionFindOffers(), tracker(slots))
     assert dispatcher.messages[0]["response"] == "utter_no_offers_at_all"

@@ -17,16 +17,17 @@ ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 def training_examples(lang: str) -> dict[str, list[str]]:
-    path = project_root() / "data" / "nlu" / f"{lang}.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {
-        block["intent"]: [
-            ANNOTATION.sub(r"\1", line.strip()[2:])
-            for line in block["examples"].splitlines()
-            if line.strip().startswith("- ")
-        ]
-        for block in data["nlu"]
-    }
+    """Every example of data/nlu/<lang>/, by intent (an intent may have several blocks)."""
+    examples: dict[str, list[str]] = {}
+    for path in sorted((project_root() / "data" / "nlu" / lang).glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for block in data["nlu"]:
+            examples.setdefault(block["intent"], []).extend(
+                ANNOTATION.sub(r"\1", line.strip()[2:])
+                for line in block["examples"].splitlines()
+                if line.strip().startswith("- ")
+            )
+    return examples
 
 
 @pytest.mark.parametrize(

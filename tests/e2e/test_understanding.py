@@ -1,0 +1,83 @@
+"""Understanding within a conversation, end to end: a follow-up on a new topic keeps the place,
+a residence status stated in passing is not asked again, "Not what I meant" corrects at once and
+feeds the review queue, and the privacy notice speaks the language of the first message.
+
+Every message here is classified far from any decision boundary (checked in
+tests/nlu/test_clear_cut.py against the trained model), so a retrained model cannot flip them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from lotse.db import session_scope
+from lotse.i18n import section
+from lotse.insights import QuestionLog
+from tests.e2e.conftest import (
+    answer,
+    asks_status_or_age,
+    button_titles,
+    ends_offer_list,
+    offer_list,
+    replies_until,
+    settle,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def topic(lang: str, name: str) -> str:
+    return section(lang, "lotse_topics")[name]
+
+
+def header_of(seen: list[dict]) -> str:
+    """The first line of the answer: what Lotse understood ("💼 Work · Mitte")."""
+    first = next(m for m in seen if " · " in (m.get("text") or "").split("\n")[0])
+    return first["text"].split("\n")[0]
+
+
+async def test_a_follow_up_on_a_new_topic_keeps_the_place(lotse, new_user) -> None:
+    user = new_user("uk")
+    await user.send("Шукаю роботу в Шпандау")
+    seen = await offer_list(user)
+    assert header_of(seen) == f"{topic('uk', 'work')} · Spandau"
+    await user.send("а де можна вивчити німецьку мову?")
+    seen = await offer_list(user)
+    assert header_of(seen) == f"{topic('uk', 'language_course')} · Spandau"
+
+
+async def test_a_residence_status_stated_in_passing_is_not_asked(lotse, new_user) -> None:
+    user = new_user("en")
+    await user.send("I'm from Ukraine, I have temporary protection, I'm looking for work in Mitte")
+    seen = await replies_until(user, lambda m: ends_offer_list(m) or bool(asks_status_or_age(m)))
+    assert not asks_status_or_age(seen[-1]), [m["text"] for m in seen]
+    assert header_of(seen) == "💼 Work · Mitte"
+
+
+async def test_not_what_i_meant_corrects_and_lands_in_the_review_queue(lotse, new_user) -> None:
+    user = new_user("de")
+    await user.send("Ich suche eine Wohnung in Lörrach, meine Nummer ist 0176 12345678")
+    seen = await offer_list(user)
+    assert header_of(seen) == "🏠 Wohnen · Lörrach"
+    await user.press("🔄 Das meinte ich nicht", message=seen[-1])
+    question = await user.wait_for_reply(timeout=30)
+    assert question["text"] == "Entschuldigung! Um welches Thema geht es?"
+    assert "🩺 Gesundheit" in button_titles(question)
+    await user.press("🩺 Gesundheit", message=question)
+    seen = await offer_list(user)  # answered at once: the place is kept
+    assert header_of(seen) == "🩺 Gesundheit · Lörrach"
+    with session_scope(lotse.env["DATABASE_URL"]) as session:
+        rows = session.scalars(select(QuestionLog).where(QuestionLog.intent == "correction")).all()
+        texts = {(r.text, r.label) for r in rows}
+    assert ("Ich suche eine Wohnung in Lörrach, meine Nummer ist [number]", "ask_health") in texts
+
+
+async def test_the_privacy_notice_speaks_the_first_messages_language(lotse, new_user) -> None:
+    user = new_user("de", first_contact=True)  # a German phone, a Russian message
+    await user.send("Здравствуйте, я ищу квартиру в Лёррахе")
+    replies = await answer(user)
+    notice = replies[0]
+    russian = section("ru", "lotse_gateway_texts")
+    assert notice["text"].startswith(russian["privacy_notice"].split("{")[0][:30])
+    assert button_titles(notice) == [russian["privacy_ok"]]
+    await settle(user)
