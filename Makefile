@@ -21,7 +21,7 @@ TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -
 	nlu/intent_classifier.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
-.PHONY: help install browser train run test test-postgres test-scaleout test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare nlu-determinism rasa-lock
+.PHONY: help install browser train run test test-postgres test-scaleout test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare nlu-compare-diet nlu-determinism rasa-lock
 
 help:
 	@echo "make run      install what is missing, train if needed, start Lotse (console chat without a token)"
@@ -150,6 +150,14 @@ nlu-compare: train
 	$(RASA) train nlu --config nlu/configs/stock.yml --nlu data/nlu --out var/compare \
 	  --fixed-model-name stock --quiet
 	$(RASA_PY) nlu/evaluate.py --model var/compare/stock.tar.gz --report var/nlu-report-stock.json \
+	  --no-gates
+	$(RASA_PY) nlu/evaluate.py
+
+# The pipeline before session 4 (DIET) on today's data, evaluated beside the real one.
+nlu-compare-diet: train
+	$(RASA) train nlu --config nlu/configs/diet.yml --nlu data/nlu --out var/compare \
+	  --fixed-model-name diet --quiet
+	$(RASA_PY) nlu/evaluate.py --model var/compare/diet.tar.gz --report var/nlu-report-diet.json \
 	  --no-gates
 	$(RASA_PY) nlu/evaluate.py
 

@@ -61,7 +61,8 @@ async def chat_loop(gateway: Gateway, chat: Chat, out=sys.stdout) -> None:
 async def run_console(settings: Settings) -> None:
     # the console is the operator's own test chat: no privacy notice
     gateway = Gateway(
-        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds), privacy_notice=False
+        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token),
+        privacy_notice=False,
     )
     print("Lotse console chat — type your question; numbers choose a button; /quit ends.")
     try:

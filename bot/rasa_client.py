@@ -23,8 +23,10 @@ class RasaClient:
     a warm tracker; if that replica cannot be reached, the next one takes the turn (the stores
     are shared, and Rasa's lock store keeps one conversation's turns in order)."""
 
-    def __init__(self, base_url: str, timeout: float = 20.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 20.0, token: str = "") -> None:
         self._bases = [u.strip().rstrip("/") for u in base_url.split(",") if u.strip()]
+        self._token = token
+        """Rasa's --auth-token (LOTSE_SERVICE_TOKEN), which its HTTP API requires."""
         self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=3.0)
         self._session: aiohttp.ClientSession | None = None  # made in the event loop, on first use
 
@@ -49,7 +51,10 @@ class RasaClient:
         error: Exception | None = None
         for base in self.replicas_for(sender):
             try:
-                async with self._http().request(method, base + path, json=body) as response:
+                params = {"token": self._token} if self._token else None
+                async with self._http().request(
+                    method, base + path, json=body, params=params
+                ) as response:
                     try:
                         return response.status, await response.json(content_type=None)
                     except ValueError:

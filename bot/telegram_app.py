@@ -215,7 +215,7 @@ def build_application(settings: Settings) -> Application:
     )
     sender = telegram_desk.install(application, settings)
     application.bot_data["gateway"] = Gateway(
-        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds),
+        RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token),
         desk=application.bot_data["desk"],
         after_turn=sender.nudge,
     )

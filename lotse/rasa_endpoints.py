@@ -48,7 +48,10 @@ def endpoints_file(settings: Settings) -> Path:
     """The endpoints file Rasa should use (written to var/ when a store is configured)."""
     if not (settings.tracker_store_url or settings.redis_url):
         return PROJECT_ROOT / "endpoints.yml"
-    config: dict[str, Any] = {"action_endpoint": {"url": settings.action_server_url}}
+    config: dict[str, Any] = {
+        # Rasa expands ${…} from its environment: the token never lands in this file
+        "action_endpoint": {"url": settings.action_server_url, "token": "${LOTSE_SERVICE_TOKEN}"}
+    }
     if settings.tracker_store_url:
         config["tracker_store"] = tracker_store(settings.tracker_store_url)
     if settings.redis_url:

@@ -47,6 +47,11 @@ class Settings:
     rasa_url: str = ""
     """Rasa's base URL; several (replicas), comma-separated, for the gateway."""
     action_server_url: str = ""
+    action_server_host: str = "127.0.0.1"
+    """The interface the action server listens on; only Rasa needs to reach it."""
+    service_token: str = ""
+    """The shared secret Rasa sends to the action server and the gateway sends to Rasa's HTTP API
+    (LOTSE_SERVICE_TOKEN); empty → `lotse run` makes a new one for its processes at each start."""
     admin_password: str = ""
     admin_port: int = 8000
     admin_host: str = "127.0.0.1"
@@ -112,6 +117,8 @@ def load_settings() -> Settings:
         admin_password=os.environ.get("ADMIN_PASSWORD", ""),
         admin_port=_int("ADMIN_PORT", 8000),
         admin_host=os.environ.get("ADMIN_HOST", "127.0.0.1"),
+        action_server_host=os.environ.get("LOTSE_ACTION_SERVER_HOST", "127.0.0.1"),
+        service_token=os.environ.get("LOTSE_SERVICE_TOKEN", ""),
         rasa_timeout_seconds=timeout,
         flood_max_messages=_int("LOTSE_FLOOD_MAX_MESSAGES", 8),
         max_concurrent_updates=_int("LOTSE_MAX_CONCURRENT_UPDATES", 64),

@@ -8,6 +8,7 @@ non-zero exit that names it. Production deployments use systemd or similar inste
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -243,7 +244,7 @@ def build_children(settings: Settings) -> list[list[Child]]:
         argv=[
             sys.executable,
             "-m",
-            "rasa_sdk",
+            "actions",  # rasa-sdk behind the service token, on loopback (actions/server.py)
             "--actions",
             "actions",
             "--port",
@@ -315,7 +316,9 @@ def rasa_child(
             "--endpoints",
             str(endpoints),
         ],
-        ready=lambda _c: _http_ok(f"{url}/status", lambda b: b"model_file" in b),
+        ready=lambda _c: _http_ok(
+            f"{url}/status?token={service_token(settings)}", lambda b: b"model_file" in b
+        ),
         start_timeout=300,
         port=port,
         port_setting="RASA_PORT",
@@ -323,9 +326,25 @@ def rasa_child(
     )
 
 
+def service_token(settings: Settings) -> str:
+    """The secret Rasa, the action server and the gateway share: LOTSE_SERVICE_TOKEN, or one made
+    for this start (kept only in the processes' environment, never written to a file)."""
+    global _generated_token
+    if settings.service_token:
+        return settings.service_token
+    if _generated_token is None:
+        _generated_token = secrets.token_urlsafe(32)
+    return _generated_token
+
+
+_generated_token: str | None = None
+
+
 def child_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        LOTSE_SERVICE_TOKEN=service_token(settings),
+        LOTSE_ACTION_SERVER_HOST=settings.action_server_host,
         PYTHONUNBUFFERED="1",
         DATABASE_URL=settings.database_url,
         RASA_URL=",".join(rasa_urls(settings)),

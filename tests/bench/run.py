@@ -57,7 +57,7 @@ def rss_mb() -> dict:
     """Resident memory of Lotse's processes, by their command lines."""
     patterns = {
         "rasa": "nlu.rasa_main run",
-        "actions": "rasa_sdk",
+        "actions": "-m actions",
         "gateway": "-m bot",
         "supervisor": "lotse.cli run",
     }
@@ -185,7 +185,11 @@ async def main() -> dict:
                     parse = []
                     for text in TURNS * 25:
                         t0 = time.monotonic()
-                        await http.post(f"{rasa}/model/parse", json={"text": text})
+                        await http.post(
+                            f"{rasa}/model/parse",
+                            params={"token": env["LOTSE_SERVICE_TOKEN"]},
+                            json={"text": text},
+                        )
                         parse.append(time.monotonic() - t0)
                     results["nlu_parse"] = ms(parse)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -143,6 +144,8 @@ def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]
         RASA_PORT=str(rasa_port),
         ACTION_SERVER_PORT=str(action_port),
         PYTHONUNBUFFERED="1",
+        # the secret Rasa's HTTP API and the action server require (tests that call them use it)
+        LOTSE_SERVICE_TOKEN=secrets.token_urlsafe(16),
     )
     env.update(extra)
     return env

@@ -62,9 +62,13 @@ def fresh_database(admin_url: str, name: str) -> str:
     return out.stdout.strip()
 
 
+SERVICE_TOKEN = "deployment-test-token"
+
+
 def rasa_ready(url: str) -> bool:
     try:
-        return "model_file" in httpx.get(f"{url}/status", timeout=2).text
+        status = httpx.get(f"{url}/status", params={"token": SERVICE_TOKEN}, timeout=2)
+        return "model_file" in status.text
     except httpx.HTTPError:
         return False
 
@@ -90,6 +94,7 @@ async def test_conversations_cross_workers_and_replicas(tmp_path: Path) -> None:
             "LOTSE_PUBLIC_PORT": str(public),
             "LOTSE_RASA_REPLICAS": "2",
             "LOTSE_GATEWAY_WORKERS": "2",
+            "LOTSE_SERVICE_TOKEN": SERVICE_TOKEN,
         }
         env.pop("ADMIN_PASSWORD", None)
         log = tmp_path / "honcho.log"

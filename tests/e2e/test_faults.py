@@ -77,7 +77,7 @@ async def test_the_action_server_stops_and_an_emergency_still_gets_the_numbers(
     lotse, new_user
 ) -> None:
     user = new_user("de")
-    with paused(child_pids(lotse.proc.pid, "rasa_sdk")):
+    with paused(child_pids(lotse.proc.pid, "-m actions")):
         await user.send("Hilfe, mein Mann schlägt mich und droht mich umzubringen")
         reply = await user.wait_for_reply(timeout=60)
         assert "110" in reply["text"] and "116 016" in reply["text"]

@@ -143,6 +143,7 @@ async def test_the_parse_result_exposes_language_and_normalisation(lotse) -> Non
     async with httpx.AsyncClient(timeout=30) as http:
         response = await http.post(
             f"{lotse.rasa_url}/model/parse",
+            params={"token": lotse.env["LOTSE_SERVICE_TOKEN"]},
             json={"text": "мʼясо? Шукаю житло в Лёррах, будь ласка"},
         )
     parsed = response.json()

@@ -84,7 +84,9 @@ async def test_delete_erases_every_row_and_tracker_event(lotse, fake_api, new_us
     assert done["text"] == "Done. Everything Lotse had stored about you has been deleted."
     assert rows_mentioning(url, ids) == []
     async with httpx.AsyncClient(timeout=30) as http:
-        tracker = (await http.get(f"{lotse.rasa_url}/conversations/tg:{user.id}/tracker")).json()
+        token = {"token": lotse.env["LOTSE_SERVICE_TOKEN"]}
+        path = f"{lotse.rasa_url}/conversations/tg:{user.id}/tracker"
+        tracker = (await http.get(path, params=token)).json()
     assert tracker["events"] == [] or all(e["event"] != "user" for e in tracker["events"])
     await fake_api.wait_until(
         lambda: any("zurückgezogen" in m["text"] for m in fake_api.messages(desk_chat)), 15
