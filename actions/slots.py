@@ -165,7 +165,11 @@ class ValidateSlotMappings(ValidationAction):
             try:
                 await in_session(
                     lambda s: insights.record_correction(
-                        s, text=str(original), label=str(intent), language=language
+                        s,
+                        text=str(original),
+                        label=str(intent),
+                        language=language,
+                        conversation_id=tracker.sender_id,
                     )
                 )
             except Exception:  # the review queue must never cost an answer
@@ -200,4 +204,5 @@ def _log_question(session: Any, tracker: Tracker, events: list[dict[str, Any]]) 
         language=set_now.get("language", tracker.get_slot("language")) or "",
         topic=topic if INTENT_TOPICS.get(intent.get("name") or "") else "",
         region=region_of(session, place),
+        conversation_id=tracker.sender_id,
     )

@@ -1,14 +1,19 @@
 """What people ask and where Lotse fails them: an anonymous question log and its aggregates.
 
 One row per message: day, language, recognised intent and confidence, topic and region — no
-conversation id, so a row cannot be traced to a person. The text is kept only for questions Lotse
-did not understand well (low confidence or fallback), for the admins' review queue, and is
-removed after the retention period. Aggregates never show a count below five.
+conversation id: a keyed hash of it (the key is in `app_secret`, never exported) lets /delete find
+the person's rows, nothing else. The text is kept only for questions Lotse did not understand well
+(low confidence or fallback, or corrected with "Not what I meant"), masked, for the admins'
+review queue, and is removed after the retention period or by /delete. Aggregates never show a
+count below five.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from collections import Counter
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -52,6 +57,44 @@ class QuestionLog(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     label: Mapped[str | None] = mapped_column(String(40), nullable=True)
     """The intent an admin gave a misunderstood question (becomes a training example)."""
+    conversation_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    """A keyed hash of the conversation id (conversation_key()): what /delete looks for."""
+
+
+KEY_NAME = "question_log_key"
+
+
+class AppSecret(Base):
+    """Secrets the application makes itself (migration 0008): the question log's hash key."""
+
+    __tablename__ = "app_secret"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+
+
+def conversation_key(session: Session, conversation_id: str) -> str | None:
+    """HMAC-SHA256 of the conversation id with the database's own key."""
+    if not conversation_id:
+        return None
+    key = session.get(AppSecret, KEY_NAME)
+    if key is None:  # made by migration 0008; a database made otherwise gets it on first use
+        key = AppSecret(name=KEY_NAME, value=secrets.token_hex(32))
+        session.add(key)
+        session.flush()
+    return hmac.new(key.value.encode(), conversation_id.encode(), hashlib.sha256).hexdigest()
+
+
+def erase_conversation(session: Session, conversation_id: str) -> int:
+    """/delete: the person's texts and labels go, and the link; the anonymous counts stay."""
+    key = conversation_key(session, conversation_id)
+    if key is None:
+        return 0
+    return session.execute(
+        update(QuestionLog)
+        .where(QuestionLog.conversation_key == key)
+        .values(text=None, label=None, conversation_key=None)
+    ).rowcount  # type: ignore[attr-defined]
 
 
 def record(
@@ -63,6 +106,7 @@ def record(
     language: str,
     topic: str = "",
     region: str = "",
+    conversation_id: str = "",
     now: datetime | None = None,
 ) -> None:
     now = now or utcnow()
@@ -78,12 +122,19 @@ def record(
             region=region or "",
             low_confidence=unsure,
             text=mask(text)[:REVIEW_TEXT_CHARS] if unsure and not text.startswith("/") else None,
+            conversation_key=conversation_key(session, conversation_id),
         )
     )
 
 
 def record_correction(
-    session: Session, *, text: str, label: str, language: str, now: datetime | None = None
+    session: Session,
+    *,
+    text: str,
+    label: str,
+    language: str,
+    conversation_id: str = "",
+    now: datetime | None = None,
 ) -> None:
     """A question the client corrected with "Not what I meant": into the review queue, masked,
     already labelled with the topic they chose (an admin confirms it before it is trained on)."""
@@ -98,6 +149,7 @@ def record_correction(
             low_confidence=True,
             text=mask(text)[:REVIEW_TEXT_CHARS],
             label=label,
+            conversation_key=conversation_key(session, conversation_id),
         )
     )
 
@@ -173,5 +225,5 @@ def purge_texts(session: Session, now: datetime, days: int) -> int:
     return session.execute(
         update(QuestionLog)
         .where(QuestionLog.day < cutoff, QuestionLog.text.is_not(None))
-        .values(text=None)
+        .values(text=None, conversation_key=None)
     ).rowcount  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from lotse import insights
 from lotse.desk import txt
 from lotse.desk_models import CallbackRequest, FacilitatorState, OutboxMessage
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
@@ -33,6 +34,8 @@ class Erased:
     messages: int = 0
     buttons: int = 0
     settings: int = 0
+    questions: int = 0
+    """Question-log texts erased (the review queue, lotse/insights.py)."""
 
 
 def needs_notice(session: Session, conversation_id: str) -> bool:
@@ -116,7 +119,8 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
     settings = session.execute(
         delete(ConversationSettings).where(ConversationSettings.conversation_id == conversation_id)
     ).rowcount  # type: ignore[attr-defined]
-    return Erased(withdrawn, len(requests) - withdrawn, messages, buttons, settings)
+    questions = insights.erase_conversation(session, conversation_id)
+    return Erased(withdrawn, len(requests) - withdrawn, messages, buttons, settings, questions)
 
 
 def purge_expired(session: Session, now: datetime | None = None, days: int = 90) -> dict[str, int]:

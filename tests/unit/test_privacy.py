@@ -132,3 +132,49 @@ def test_retention_with_a_controllable_clock(url: str) -> None:
             s.scalars(select(ButtonPayload).where(ButtonPayload.conversation_id == "tg:1002")).all()
             == []
         )
+
+
+def test_deletion_reaches_the_question_log_and_its_review_queue(url: str) -> None:
+    """The person's misunderstood questions and corrections go with /delete (issue 14, item 3);
+    the anonymous counts stay, and nothing in the log names the conversation."""
+    from lotse import insights
+
+    mine, other = "tg:7001", "tg:7002"
+    with session_scope(url) as s:
+        insights.record(
+            s,
+            text="wo wohnung bitte",
+            intent="nlu_fallback",
+            confidence=0.2,
+            language="de",
+            conversation_id=mine,
+        )
+        insights.record_correction(
+            s,
+            text="Kurs für Deutsch, Tel 0176 1234567",
+            label="ask_language_course",
+            language="de",
+            conversation_id=mine,
+        )
+        insights.record(
+            s,
+            text="arzt neukölln",
+            intent="nlu_fallback",
+            confidence=0.3,
+            language="de",
+            conversation_id=other,
+        )
+    with session_scope(url) as s:
+        texts = {q.text for q in insights.review_queue(s)}
+        assert "Kurs für Deutsch, Tel [number]" in texts  # masked before storing
+        columns = insights.QuestionLog.__table__.columns
+        rows = s.scalars(select(insights.QuestionLog)).all()
+        stored = " ".join(str(getattr(q, c.key)) for q in rows for c in columns)
+        assert mine not in stored and "7001" not in stored
+        erased = privacy.erase_conversation(s, mine)
+    assert erased.questions == 2
+    with session_scope(url) as s:
+        texts = {q.text for q in insights.review_queue(s)}
+        assert texts == {"arzt neukölln"}
+        assert "ask_language_course" not in insights.training_examples(s)
+        assert len(s.scalars(select(insights.QuestionLog)).all()) >= 3  # the counts stay
