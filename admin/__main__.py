@@ -7,6 +7,7 @@ import sys
 
 import uvicorn
 
+from lotse import logs
 from lotse.settings import load_settings
 
 
@@ -17,9 +18,7 @@ def main() -> int:
         return 2
     from admin.app import create_app
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(logging.INFO, settings)
     app = create_app(settings)
     print(
         f"Lotse admin ready on http://{settings.admin_host}:{settings.admin_port}/admin", flush=True

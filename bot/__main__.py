@@ -8,24 +8,8 @@ import contextlib
 import logging
 import sys
 
+from lotse import logs
 from lotse.settings import load_settings
-
-
-class RedactToken(logging.Filter):
-    """Keep the bot token (it appears in Bot API URLs) and other secrets out of every log line."""
-
-    def __init__(self, *secrets: str) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        secrets = [s for s in self.secrets if s and s in message]
-        if secrets:
-            for secret in secrets:
-                message = message.replace(secret, "<secret>")
-            record.msg, record.args = message, None
-        return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,15 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--console", action="store_true", help="chat in this terminal")
     args = parser.parse_args(argv)
     settings = load_settings()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(
-            RedactToken(
-                settings.telegram_bot_token, settings.webhook_secret, settings.admin_password
-            )
-        )
+    logs.configure(logging.INFO, settings)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # the outbox job runs twice a second: its "Running job" lines would bury everything else
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

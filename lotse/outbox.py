@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from lotse.desk_models import OutboxMessage
+from lotse.logs import redact
 from lotse.models import utcnow
 
 MAX_BACKOFF_SECONDS = 300
@@ -114,14 +115,14 @@ def mark_retry(
     if row is None:
         return
     delay = retry_after if retry_after is not None else backoff_seconds(row.attempts)
-    row.status, row.last_error = "pending", error[:300]
+    row.status, row.last_error = "pending", redact(error)[:300]
     row.next_attempt_at = utcnow() + timedelta(seconds=delay)
 
 
 def mark_failed(session: Session, message_id: int, error: str) -> None:
     row = session.get(OutboxMessage, message_id)
     if row is not None:
-        row.status, row.last_error = "failed", error[:300]
+        row.status, row.last_error = "failed", redact(error)[:300]
 
 
 def pending_count(session: Session) -> int:
