@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,7 +23,10 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL and a busy timeout so several processes can share it."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():  # phone numbers live in it: the owner only (SQLite's -wal follows)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         # hide_parameters: an error never carries the values being written (a phone number)
         engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 

@@ -8,6 +8,7 @@ endpoints.yml (in-memory tracker and lock store, one Rasa process).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,9 +59,13 @@ def endpoints_file(settings: Settings) -> Path:
         config["lock_store"] = lock_store(settings.redis_url)
     target = settings.var_dir / "endpoints.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
+    content = (
         "# written by lotse run from the settings (lotse/rasa_endpoints.py)\n"
-        + yaml.safe_dump(config, sort_keys=False),
-        encoding="utf-8",
+        + yaml.safe_dump(config, sort_keys=False)
     )
+    # the database and Redis passwords are in it: readable by the owner only
+    descriptor = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there before, with other modes
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(content)
     return target

@@ -59,3 +59,29 @@ def test_a_stored_outbox_error_is_redacted(configured, db: str) -> None:
 
 def test_redact_leaves_ordinary_text_alone(configured) -> None:
     assert redact("nothing secret here") == "nothing secret here"
+
+
+def test_files_with_secrets_are_the_owners_only(tmp_path) -> None:
+    """The SQLite database (phone numbers) and the generated endpoints file (database and Redis
+    passwords) are created 0600 (issue 14, item 11)."""
+    import stat
+
+    import yaml
+
+    from lotse.db import get_engine
+    from lotse.rasa_endpoints import endpoints_file
+    from lotse.settings import Settings
+
+    database = tmp_path / "lotse.db"
+    with get_engine(f"sqlite:///{database}").connect() as connection:
+        connection.execute(text("CREATE TABLE t (x)"))
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("old")
+    endpoints.chmod(0o644)
+    written = endpoints_file(
+        Settings(var_dir=tmp_path, tracker_store_url="postgresql://lotse:pw@db.local/tracker")
+    )
+    assert written == endpoints and stat.S_IMODE(written.stat().st_mode) == 0o600
+    config = yaml.safe_load(written.read_text())
+    assert config["action_endpoint"]["token"] == "${LOTSE_SERVICE_TOKEN}"  # never the token
