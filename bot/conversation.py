@@ -35,7 +35,7 @@ from lotse.db import in_session
 from lotse.desk import CLIENT_PREFIX, DESK_PREFIX
 from lotse.places import covered_regions, nearest_place
 from lotse.safety import find_phrase, load_phrases
-from lotse.text import isolate
+from lotse.text import TELEGRAM_TEXT_LIMIT, isolate, split_text
 
 if TYPE_CHECKING:
     from bot.facilitators import FacilitatorDesk
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 MAX_NLU_CHARS = 1000
 """Longer messages are understood from their beginning (NLU cost grows with length)."""
-TELEGRAM_TEXT_LIMIT = 4096
 BUTTONS_PER_ROW = 2
 LANGUAGE_PAYLOAD = "@language:"  # gateway-internal payloads never reach Rasa
 
@@ -74,26 +73,6 @@ class Reply:
     request_contact: str | None = None
     """A share-contact button with this label (the phone number for a callback)."""
     remove_keyboard: bool = False
-
-
-def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
-    """Split at line breaks so that each part fits into one Telegram message."""
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
-            parts.append(current)
-            current = ""
-        current += line
-    if current or not parts:
-        parts.append(current)
-    return [p.rstrip("\n") or p for p in parts]
 
 
 class Gateway:
@@ -136,13 +115,14 @@ class Gateway:
         return Reply(self.texts.get(await self.language_for(chat), key))
 
     # -- turns ----------------------------------------------------------------------------
-    async def on_text(self, chat: Chat, text: str) -> list[Reply]:
-        text = " ".join(text.split())[:MAX_NLU_CHARS].lstrip("/")
+    async def on_text(self, chat: Chat, original: str) -> list[Reply]:
+        # Lotse's NLU reads a cleaned-up beginning; a person in a live chat gets every character
+        text = " ".join(original.split())[:MAX_NLU_CHARS].lstrip("/")
         if not text:
             return [await self.text_reply(chat, "non_text")]
         if self.desk is not None:
             try:  # a facilitator's note or live-chat message, or a client in a live chat?
-                handled = await self.desk.on_text(chat.user_id, chat.conversation_id, text)
+                handled = await self.desk.on_text(chat.user_id, chat.conversation_id, original)
                 if handled is not None:
                     return handled  # relayed: Lotse's NLU stays out of it
             except Exception:

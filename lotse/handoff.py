@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lotse.desk import txt
 from lotse.desk_models import CallbackRequest, Facilitator, FacilitatorState
 from lotse.outbox import enqueue
+from lotse.text import split_text
 
 OPEN = ("open", "claimed")
 
@@ -20,13 +21,14 @@ OPEN = ("open", "claimed")
 def tell_client(session: Session, request: CallbackRequest, key: str, **values: object) -> None:
     """A gateway text to the request's client, in the request's language, through the outbox."""
     text = txt(request.language, key, section="lotse_gateway_texts", **values)
-    enqueue(
-        session,
-        request.client_chat_id,
-        text,
-        conversation_id=request.conversation_id,
-        request_id=request.id,
-    )
+    for part in split_text(text):  # a relayed message can be as long as Telegram allows
+        enqueue(
+            session,
+            request.client_chat_id,
+            part,
+            conversation_id=request.conversation_id,
+            request_id=request.id,
+        )
 
 
 def tell_facilitator(
@@ -34,7 +36,8 @@ def tell_facilitator(
 ) -> None:
     """A desk text to a facilitator, in their language, through the outbox."""
     text = txt(person.ui_language, key, **values)
-    enqueue(session, person.telegram_user_id, text, request_id=request.id)
+    for part in split_text(text):
+        enqueue(session, person.telegram_user_id, part, request_id=request.id)
 
 
 def state_of(session: Session, person: Facilitator) -> FacilitatorState:

@@ -128,3 +128,26 @@ def isolate(value: str, language: str) -> str:
     if language in RTL_LANGUAGES and value:
         return f"{FSI}{value}{PDI}"
     return value
+
+
+TELEGRAM_TEXT_LIMIT = 4096
+
+
+def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Split at line breaks so that each part fits into one Telegram message."""
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current or not parts:
+        parts.append(current)
+    return [p.rstrip("\n") or p for p in parts]

@@ -302,3 +302,28 @@ def test_rasa_endpoints_follow_the_settings(tmp_path: Path) -> None:
     for driver in ("+psycopg", "+psycopg2"):  # the driver named in the URL is not Rasa's concern
         url = f"postgresql{driver}://lotse:pw@db.local:5433/lotse_tracker"
         assert tracker_store(url) == config["tracker_store"]
+
+
+async def test_a_live_chat_relays_exactly_what_was_written(url: str, monkeypatch) -> None:
+    """Line breaks, a leading slash and text beyond the NLU's 1000 characters reach the other
+    side unchanged, split only at Telegram's 4096 (issue 14, item 7)."""
+    from bot.conversation import Chat, Gateway
+    from bot.facilitators import FacilitatorDesk
+    from lotse.settings import load_settings
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    load_settings.cache_clear()
+    request_id = book(url)
+    with session_scope(url) as s:
+        anna = callbacks.facilitator(s, ANNA)
+        callbacks.claim(s, request_id, anna)
+        assert handoff.start_chat(s, s.get(CallbackRequest, request_id), anna)
+    written = "/erste Zeile\n\n  zweite Zeile  \n" + "lang " * 1200  # 6,000 characters
+    gateway = Gateway(rasa=None, desk=FacilitatorDesk())  # type: ignore[arg-type]
+    assert await gateway.on_text(Chat("tg:42", "de"), written) == []
+    load_settings.cache_clear()
+    to_anna = [m.text for m in outbox_rows(url) if m.chat_id == ANNA]
+    assert all(len(part) <= 4096 for part in to_anna)
+    relayed = "".join(to_anna)
+    assert "/erste Zeile\n\n  zweite Zeile  " in relayed  # not cleaned up for the NLU
+    assert relayed.count("lang ") == 1200  # not cut at 1000 characters

@@ -5,9 +5,9 @@ import sys
 
 import yaml
 
-from bot.conversation import split_text
 from bot.texts import load_texts
 from lotse import LANGUAGES
+from lotse.text import split_text
 from tests.conftest import project_root
 
 
