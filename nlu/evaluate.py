@@ -164,18 +164,21 @@ def evaluate_set(name: str, rows, parsed, thresholds) -> Tuple[Dict, List[str], 
     ]
     look_alikes = [r for r in rows if r[3]]
     print(f"acute danger recognised: {len(dangers) - len(missed)} of {len(dangers)}")
-    for (lang, text, _, _), pred in missed:
+    # the fresh set stays blind: its figures are shown, never its messages
+    for (lang, text, _, _), pred in missed if gated else []:
         print(f"  missed [{lang}] {text!r} → {pred}")
     print(
-        f"false alarms: {len(alarms)} (look-alikes in the set: {len(look_alikes)}); "
+        f"false alarms: {len(alarms)}, {sum(r[3] for r, _ in alarms)} of them on the "
+        f"{len(look_alikes)} look-alikes; "
         f"answers with the emergency numbers in one line before them: {hints}"
     )
-    for (lang, text, gold, _), _ in alarms:
-        print(f"  [{lang}] {text!r} (is {gold})")
+    for (lang, text, gold, look_alike), _ in alarms if gated else []:
+        print(f"  [{lang}] {text!r} (is {gold}{', a look-alike' if look_alike else ''})")
     if missed and gated:
         failed.append(f"{name}: {len(missed)} acute dangers missed")
-    if alarms and gated:
-        failed.append(f"{name}: {len(alarms)} false alarms")
+    look_alike_alarms = [r for r, _ in alarms if r[3]]
+    if look_alike_alarms and gated:
+        failed.append(f"{name}: {len(look_alike_alarms)} false alarms on look-alikes")
 
     threshold, ambiguity = thresholds
     wrong_sure = confidently_wrong(predictions, threshold, ambiguity)
@@ -196,8 +199,8 @@ def evaluate_set(name: str, rows, parsed, thresholds) -> Tuple[Dict, List[str], 
         per_intent={i: round(per_intent[i]["f1-score"], 4) for i in labels},
         confused=[[g, p, n] for (g, p), n in confused],
         emergencies=len(dangers),
-        emergencies_missed=[r[1] for r, _ in missed],
-        false_alarms=[r[1] for r, _ in alarms],
+        emergencies_missed=[r[1] for r, _ in missed] if gated else len(missed),
+        false_alarms=[r[1] for r, _ in alarms] if gated else len(alarms),
         danger_hints_on_other_messages=hints,
         confidently_wrong=round(share, 4),
         asked_back=round(asked / len(rows), 4),

@@ -55,7 +55,7 @@ def _classifier(config: Dict[str, float]):  # type: ignore[no-untyped-def]
     probabilities through the fitted temperature."""
     from sklearn.svm import LinearSVC
 
-    return LinearSVC(C=float(config["C"]), class_weight="balanced")
+    return LinearSVC(C=float(config["C"]), class_weight="balanced", random_state=0)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
