@@ -179,12 +179,39 @@ def claim(session: Session, request_id: int, person: Facilitator) -> ClaimResult
     return ClaimResult(True, request, person.display_name)
 
 
+def _transition(
+    session: Session,
+    request: CallbackRequest,
+    from_states: tuple[str, ...],
+    owner: Facilitator | None,
+    **values: object,
+) -> bool:
+    """Move a request on in one conditional UPDATE, as `claim` does: from one of `from_states`
+    and, with `owner`, only while they hold it. Of two transitions racing on one request (a
+    client's cancel and a facilitator's release), exactly one takes effect; the other changes
+    nothing and reports False. The request object is refreshed either way."""
+    conditions = [CallbackRequest.id == request.id, CallbackRequest.status.in_(from_states)]
+    if owner is not None:
+        conditions.append(CallbackRequest.facilitator_id == owner.id)
+    moved = session.execute(
+        update(CallbackRequest)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.refresh(request)
+    return moved == 1
+
+
 def release(session: Session, request: CallbackRequest, person: Facilitator) -> bool:
     """Give a claimed request back to the desk (a fresh post with [Take])."""
     if not owns(request, person):
         return False
+    if not _transition(
+        session, request, ("claimed",), person, status="open", facilitator_id=None, claimed_at=None
+    ):
+        return False
     end_request_chat(session, request, person)
-    request.status, request.facilitator_id, request.claimed_at = "open", None, None
     tell_facilitator(session, request, person, "released", reference=request.reference)
     desk = session.scalar(select(Desk).where(Desk.region == request.region))
     if desk is not None:
@@ -197,9 +224,18 @@ def close(
 ) -> bool:
     if not owns(request, person):
         return False
+    if not _transition(
+        session,
+        request,
+        ("claimed",),
+        person,
+        status="closed",
+        outcome=outcome,
+        note=note[:500],
+        closed_at=utcnow(),
+    ):
+        return False
     end_request_chat(session, request, person)
-    request.status, request.outcome, request.note = "closed", outcome, note[:500]
-    request.closed_at = utcnow()
     _edit_desk_post(
         session, request, "closed", outcome=txt(person.ui_language, f"outcome_{outcome}")
     )
@@ -211,11 +247,21 @@ def cancel_by_client(session: Session, conversation_id: str) -> CallbackRequest 
     request = open_request(session, conversation_id)
     if request is None:
         return None
-    person = request.facilitator
-    if person is not None:
-        end_request_chat(session, request, person, notify_client=False)
-        tell_facilitator(session, request, person, "client_cancelled", reference=request.reference)
-    request.status, request.closed_at, request.outcome = "cancelled", utcnow(), "cancelled"
+    held_by = request.facilitator
+    # only in the state just read: a release or close in between makes this change nothing
+    if not _transition(
+        session,
+        request,
+        (request.status,),
+        held_by,
+        status="cancelled",
+        closed_at=utcnow(),
+        outcome="cancelled",
+    ):
+        return None
+    if held_by is not None:
+        end_request_chat(session, request, held_by, notify_client=False)
+        tell_facilitator(session, request, held_by, "client_cancelled", reference=request.reference)
     _edit_desk_post(session, request, "cancelled_by_client")
     return request
 

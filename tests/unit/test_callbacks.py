@@ -327,3 +327,67 @@ async def test_a_live_chat_relays_exactly_what_was_written(url: str, monkeypatch
     relayed = "".join(to_anna)
     assert "/erste Zeile\n\n  zweite Zeile  " in relayed  # not cleaned up for the NLU
     assert relayed.count("lang ") == 1200  # not cut at 1000 characters
+
+
+def claimed_by_anna(url: str) -> int:
+    request_id = book(url)
+    with session_scope(url) as s:
+        assert callbacks.claim(s, request_id, callbacks.facilitator(s, ANNA)).won
+    return request_id
+
+
+def desk_posts(url: str) -> int:
+    """New posts to the desk (edits of an existing post not counted)."""
+    return sum(1 for m in outbox_rows(url) if m.chat_id == DESK_CHAT and m.method == "send")
+
+
+def test_a_release_after_the_clients_cancel_changes_nothing(url: str) -> None:
+    """The facilitator's screen still shows the request as theirs when the client cancels: the
+    release must not reopen it or post it to the desk again (issue 14, item 5)."""
+    request_id = claimed_by_anna(url)
+    posts = desk_posts(url)
+    with session_scope(url) as facilitator_side:
+        seen = facilitator_side.get(CallbackRequest, request_id)  # read before the cancel
+        anna = callbacks.facilitator(facilitator_side, ANNA)
+        with session_scope(url) as client_side:
+            assert callbacks.cancel_by_client(client_side, "tg:42") is not None
+        assert not callbacks.release(facilitator_side, seen, anna)
+        assert seen.status == "cancelled"
+    with session_scope(url) as s:
+        assert s.get(CallbackRequest, request_id).status == "cancelled"
+    assert desk_posts(url) == posts  # only the "cancelled" edit of the old post, no new post
+
+
+def test_a_close_after_a_release_changes_nothing(url: str) -> None:
+    request_id = claimed_by_anna(url)
+    with session_scope(url) as first:
+        seen = first.get(CallbackRequest, request_id)
+        anna = callbacks.facilitator(first, ANNA)
+        with session_scope(url) as second:
+            again = second.get(CallbackRequest, request_id)
+            assert callbacks.release(second, again, callbacks.facilitator(second, ANNA))
+        assert not callbacks.close(first, seen, anna, "reached", "done")
+        assert seen.status == "open"
+
+
+def test_a_cancel_after_the_close_changes_nothing(url: str, monkeypatch) -> None:
+    """The client's /status showed the request open; a facilitator closes it while the cancel
+    is on its way: the request stays closed, the facilitator is told nothing."""
+    request_id = claimed_by_anna(url)
+    read = callbacks.open_request
+
+    def read_then_closed_elsewhere(session, conversation_id):
+        request = read(session, conversation_id)
+        with session_scope(url) as other:
+            closing = other.get(CallbackRequest, request_id)
+            assert callbacks.close(other, closing, callbacks.facilitator(other, ANNA), "reached")
+        return request
+
+    monkeypatch.setattr(callbacks, "open_request", read_then_closed_elsewhere)
+    before = len(outbox_rows(url))
+    with session_scope(url) as s:
+        assert callbacks.cancel_by_client(s, "tg:42") is None
+    with session_scope(url) as s:
+        assert s.get(CallbackRequest, request_id).status == "closed"
+    texts = [m.text for m in outbox_rows(url)[before:]]
+    assert not any("storniert" in t or "abgesagt" in t for t in texts), texts
