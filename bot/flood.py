@@ -38,7 +38,9 @@ class FloodLimit:
         self.max_conversations = max_conversations
         self._windows: dict[str, _Window] = {}
 
-    def check(self, conversation_id: str, text: str) -> Verdict:
+    def check(self, conversation_id: str, text: str | None) -> Verdict:
+        """Count one update of this person. `text`: a message to answer once a burst is over
+        (None for buttons, commands, locations: they count, but nothing is held back)."""
         now = self.clock()
         window = self._windows.get(conversation_id)
         if window is None:
@@ -48,10 +50,11 @@ class FloodLimit:
         while window.times and now - window.times[0] > self.per_seconds:
             window.times.popleft()
         window.times.append(now)
-        if len(window.times) <= self.max_messages and not window.held:
+        if len(window.times) <= self.max_messages and (text is None or not window.held):
             window.warned = False
             return Verdict.ALLOW
-        window.held = text
+        if text is not None:
+            window.held = text
         if window.warned:
             return Verdict.HOLD
         window.warned = True

@@ -17,10 +17,12 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -118,6 +120,32 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     await send_replies(update, context, await gateway.on_text(chat, text))
+
+
+async def limit_every_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Buttons, commands, locations and stickers in a private chat count against the person's
+    flood limit as their texts do (on_text counts those and answers a burst's last one): over
+    the limit, the update is dropped with one "please wait". Desk groups are staff: not limited."""
+    message = update.effective_message
+    is_text = (
+        update.callback_query is None
+        and message is not None
+        and bool(message.text)
+        and not message.text.startswith("/")
+    )
+    chat = update.effective_chat
+    if update.effective_user is None or is_text or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    flood: FloodLimit = context.application.bot_data["flood"]
+    verdict = flood.check(f"tg:{update.effective_user.id}", None)
+    if verdict is Verdict.ALLOW:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if verdict is Verdict.WARN:
+        reply = await gateway_of(context).text_reply(chat_of(update), "slow_down_wait")
+        await send_replies(update, context, [reply])
+    raise ApplicationHandlerStop
 
 
 async def answer_held(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,6 +248,7 @@ def build_application(settings: Settings) -> Application:
         after_turn=sender.nudge,
     )
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, limit_every_update), group=-1)
     application.add_handler(CommandHandler("start", on_start, filters=private))
     application.add_handler(CommandHandler("help", on_help, filters=private))
     application.add_handler(CommandHandler("language", on_language, filters=private))

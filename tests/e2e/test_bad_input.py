@@ -41,6 +41,18 @@ async def test_a_flood_is_slowed_down_and_its_last_message_answered(lotse, new_u
     await asyncio.sleep(0)  # let the loop deliver anything stray before the next test
 
 
+async def test_commands_and_buttons_count_against_the_flood_limit(lotse, new_user) -> None:
+    """/language writes eight button tokens each time: a burst of them gets one "please wait"
+    and no more menus than the limit allows (issue 14, item 12)."""
+    user = new_user("en")
+    for _ in range(12):
+        await user.send("/language")
+    texts = [m["text"] for m in await answer(user, quiet=3)]
+    menus = [t for t in texts if t.startswith("Please choose your language")]
+    waits = [t for t in texts if t.startswith("That was a lot at once")]
+    assert len(menus) == 8 and len(waits) == 1, texts
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -38,3 +38,15 @@ def test_idle_conversations_are_forgotten_when_the_table_is_full() -> None:
     clock.now = 100
     limit.check("c", "z")
     assert set(limit._windows) == {"c"}
+
+
+def test_buttons_and_commands_count_but_hold_nothing_back() -> None:
+    """Updates without a text to answer later (issue 14, item 12) share the person's window."""
+    clock = Clock()
+    limit = FloodLimit(max_messages=3, per_seconds=10, clock=clock)
+    assert limit.check("a", "a question") is Verdict.ALLOW
+    verdicts = [limit.check("a", None) for _ in range(4)]
+    assert verdicts == [Verdict.ALLOW, Verdict.ALLOW, Verdict.WARN, Verdict.HOLD]
+    assert limit.release("a") is None  # no text was held back for a button
+    clock.now = 11
+    assert limit.check("a", None) is Verdict.ALLOW
