@@ -13,6 +13,7 @@ from starlette.requests import Request
 from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from lotse import registry
 from lotse.audit import AuditLog
 from lotse.catalogue.records import Invalid, check_hours, check_languages, check_phone
 from lotse.desk_models import CallbackRequest, Desk, Facilitator
@@ -259,6 +260,19 @@ class FacilitatorAdmin(ModelView, model=Facilitator):
         Facilitator.ui_language,
         Facilitator.active,
     ]
+
+    async def after_model_change(
+        self, data: dict, model: Any, is_created: bool, request: Request
+    ) -> None:
+        """Unticking "active" ends the facilitator's live chats and gives their requests back
+        to the desk, as `lotse facilitator remove` does."""
+        if model.active:
+            return
+        with self.session_maker() as session:
+            person = session.get(Facilitator, model.id)
+            if person is not None:
+                registry.end_duties(session, person)
+                session.commit()
 
 
 class DeskAdmin(ModelView, model=Desk):

@@ -66,7 +66,19 @@ def deactivate_facilitator(session: Session, telegram_user_id: int) -> bool:
     if person is None:
         return False
     person.active = False
+    end_duties(session, person)
     return True
+
+
+def end_duties(session: Session, person: Facilitator) -> int:
+    """A facilitator leaves: their live chats end (the client is told and Lotse answers again)
+    and every request they hold goes back to its desk. Returns the requests given back."""
+    from lotse import callbacks  # callbacks → handoff → outbox; registry stays importable alone
+
+    held = callbacks.claimed_by(session, person)
+    for request in held:
+        callbacks.release(session, request, person)  # ends the chat, posts to the desk again
+    return len(held)
 
 
 def save_desk(

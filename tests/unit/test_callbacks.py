@@ -391,3 +391,24 @@ def test_a_cancel_after_the_close_changes_nothing(url: str, monkeypatch) -> None
         assert s.get(CallbackRequest, request_id).status == "closed"
     texts = [m.text for m in outbox_rows(url)[before:]]
     assert not any("storniert" in t or "abgesagt" in t for t in texts), texts
+
+
+def test_a_deactivated_facilitator_hands_back_chats_and_requests(url: str) -> None:
+    """Deactivation ends the live chat (the client is told, Lotse answers again) and gives the
+    request back to the desk (issue 14, item 6)."""
+    request_id = claimed_by_anna(url)
+    with session_scope(url) as s:
+        anna = callbacks.facilitator(s, ANNA)
+        assert handoff.start_chat(s, s.get(CallbackRequest, request_id), anna)
+    posts = desk_posts(url)
+    before = len(outbox_rows(url))
+    with session_scope(url) as s:
+        assert registry.deactivate_facilitator(s, ANNA)
+    with session_scope(url) as s:
+        request = s.get(CallbackRequest, request_id)
+        assert request.status == "open" and request.facilitator_id is None
+        assert not request.handoff_open
+        assert handoff.handoff_for_client(s, "tg:42") is None  # Lotse answers the client again
+    told = [m for m in outbox_rows(url)[before:] if m.chat_id == 42]
+    assert any("Anna" in m.text for m in told)  # the client learns the chat has ended
+    assert desk_posts(url) == posts + 1  # back on the desk with [Take]
