@@ -3,12 +3,12 @@ and a callback request left while Rasa is unreachable (the gateway stores it its
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.retention import erase_tracker
 from lotse import callbacks, privacy
 from lotse.conversations import reply_language
 from lotse.db import in_session
@@ -97,14 +97,8 @@ class PrivacyFlow:
             log.exception("deletion failed in the database")
             return [self._reply(gateway.texts.get(language, "unavailable"))]
         log.info("erased conversation data: %s", erased)
-        tracker_store = load_settings().tracker_store_url
         try:
-            if tracker_store:  # Rasa's SQL tracker store: its API can only append
-                await asyncio.to_thread(
-                    privacy.erase_tracker_events, tracker_store, chat.conversation_id
-                )
-            else:
-                await gateway.rasa.erase_tracker(chat.conversation_id)
+            await erase_tracker(gateway.rasa, load_settings(), chat.conversation_id)
         except Exception:
             log.exception("deletion: the tracker could not be erased now")
             return [self._reply(gateway.texts.get(language, "unavailable"))]

@@ -123,9 +123,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def limit_every_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Buttons, commands, locations and stickers in a private chat count against the person's
-    flood limit as their texts do (on_text counts those and answers a burst's last one): over
-    the limit, the update is dropped with one "please wait". Desk groups are staff: not limited."""
+    """Buttons, commands, locations and stickers in a private chat have a flood limit per person
+    too (LOTSE_FLOOD_MAX_UPDATES in the same window; texts have theirs in on_text, which answers
+    a burst's last one): over it, the update is dropped with one "please wait". Desk groups are
+    staff: not limited."""
     message = update.effective_message
     is_text = (
         update.callback_query is None
@@ -136,7 +137,7 @@ async def limit_every_update(update: Update, context: ContextTypes.DEFAULT_TYPE)
     chat = update.effective_chat
     if update.effective_user is None or is_text or chat is None or chat.type != ChatType.PRIVATE:
         return
-    flood: FloodLimit = context.application.bot_data["flood"]
+    flood: FloodLimit = context.application.bot_data["update_flood"]
     verdict = flood.check(f"tg:{update.effective_user.id}", None)
     if verdict is Verdict.ALLOW:
         return
@@ -240,6 +241,9 @@ def build_application(settings: Settings) -> Application:
     )
     application.bot_data["flood"] = FloodLimit(
         settings.flood_max_messages, settings.flood_window_seconds
+    )
+    application.bot_data["update_flood"] = FloodLimit(
+        settings.flood_max_updates, settings.flood_window_seconds
     )
     sender = telegram_desk.install(application, settings)
     application.bot_data["gateway"] = Gateway(

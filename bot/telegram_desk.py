@@ -3,16 +3,16 @@ and the jobs that send the outbox and remind desks."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot import retention
 from bot.facilitators import FacilitatorDesk
 from bot.outbox_sender import OutboxSender
-from lotse import callbacks, insights, privacy
+from lotse import callbacks
 from lotse.db import in_session
 from lotse.desk import DESK_PREFIX
 from lotse.models import utcnow
@@ -94,23 +94,11 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Retention, hourly: conversations and closed requests past LOTSE_RETENTION_DAYS."""
+    """Retention, hourly: conversations (their Rasa trackers first) and closed requests past
+    LOTSE_RETENTION_DAYS (bot/retention.py)."""
     settings: Settings = context.application.bot_data["settings"]
-
-    def purge_database(session):
-        done = privacy.purge_expired(session, utcnow(), settings.retention_days)
-        done["question_texts"] = insights.purge_texts(session, utcnow(), settings.retention_days)
-        return done
-
     try:
-        done = await in_session(purge_database)
-        if settings.tracker_store_url:  # Rasa's SQL tracker store
-            done["tracker_events"] = await asyncio.to_thread(
-                privacy.purge_tracker_events,
-                settings.tracker_store_url,
-                utcnow(),
-                settings.retention_days,
-            )
+        done = await retention.purge(settings, context.application.bot_data["gateway"].rasa)
     except Exception:
         log.exception("retention: database unavailable")
         return

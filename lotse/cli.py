@@ -214,9 +214,20 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
     settings = load_settings()
     migrate.upgrade(settings.database_url)
     days = args.days if args.days is not None else settings.retention_days
+    now = utcnow()
     with session_scope(settings.database_url) as session:
-        done = privacy.purge_expired(session, days=days)
-        done["question_texts"] = insights.purge_texts(session, utcnow(), days)
+        expired = privacy.expired_conversations(session, now, days)
+    # a conversation goes only with its Rasa tracker: this command reaches the SQL tracker store;
+    # trackers in Rasa's memory are erased by the gateway's hourly job, with their rows
+    erased = []
+    for conversation_id in expired if settings.tracker_store_url else []:
+        privacy.erase_tracker_events(settings.tracker_store_url, conversation_id)
+        erased.append(conversation_id)
+    with session_scope(settings.database_url) as session:
+        done = privacy.purge_expired(session, now, days, erased)
+        done["question_texts"] = insights.purge_texts(session, now, days)
+    if not settings.tracker_store_url and expired:
+        done["left_for_the_gateway"] = len(expired)
     if settings.tracker_store_url:
         done["tracker_events"] = privacy.purge_tracker_events(
             settings.tracker_store_url, utcnow(), days

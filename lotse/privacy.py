@@ -123,10 +123,8 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
     return Erased(withdrawn, len(requests) - withdrawn, messages, buttons, settings, questions)
 
 
-def purge_expired(session: Session, now: datetime | None = None, days: int = 90) -> dict[str, int]:
-    """Retention: remove conversations idle for `days` (one day without consent), delivered
-    messages and button tokens older than that, and anonymise closed requests."""
-    now = now or utcnow()
+def expired_conversations(session: Session, now: datetime, days: int) -> list[str]:
+    """Conversations idle for `days` (one day without consent) and without an open request."""
     cutoff = now - timedelta(days=days)
     unconsented_cutoff = now - timedelta(hours=UNCONSENTED_HOURS)
     stale = list(
@@ -148,10 +146,23 @@ def purge_expired(session: Session, now: datetime | None = None, days: int = 90)
             )
         )
     )
-    conversations = 0
-    for conversation_id in stale:
-        if conversation_id in busy:
-            continue
+    return [c for c in stale if c not in busy]
+
+
+def purge_expired(
+    session: Session,
+    now: datetime | None = None,
+    days: int = 90,
+    conversations: list[str] | None = None,
+) -> dict[str, int]:
+    """Retention: remove expired conversations (`conversations`: those of them whose Rasa tracker
+    was erased first, see bot/retention.py; None: all of them), delivered messages and button
+    tokens older than `days`, and anonymise closed requests."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    expired = expired_conversations(session, now, days)
+    chosen = expired if conversations is None else [c for c in expired if c in set(conversations)]
+    for conversation_id in chosen:
         session.execute(
             delete(ButtonPayload).where(ButtonPayload.conversation_id == conversation_id)
         )
@@ -160,7 +171,6 @@ def purge_expired(session: Session, now: datetime | None = None, days: int = 90)
                 ConversationSettings.conversation_id == conversation_id
             )
         )
-        conversations += 1
     closed = list(
         session.scalars(
             select(CallbackRequest).where(
@@ -185,7 +195,7 @@ def purge_expired(session: Session, now: datetime | None = None, days: int = 90)
         delete(ButtonPayload).where(ButtonPayload.created_at < cutoff)
     ).rowcount  # type: ignore[attr-defined]
     return {
-        "conversations": conversations,
+        "conversations": len(chosen),
         "requests_anonymised": len(closed),
         "messages": messages,
         "buttons": buttons,

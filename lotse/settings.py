@@ -58,6 +58,9 @@ class Settings:
     rasa_timeout_seconds: float = 20.0
     max_concurrent_updates: int = 64
     flood_max_messages: int = 8
+    flood_max_updates: int = 24
+    """Buttons, commands and locations per person in the same window (a form is pressed quickly,
+    so more than texts; each /language menu writes eight button tokens)."""
     flood_window_seconds: float = 10.0
     callback_remind_minutes: float = 30.0
     """A request nobody took is reminded to its desk after this long (urgent ones 4× sooner)."""
@@ -121,6 +124,7 @@ def load_settings() -> Settings:
         service_token=os.environ.get("LOTSE_SERVICE_TOKEN", ""),
         rasa_timeout_seconds=timeout,
         flood_max_messages=_int("LOTSE_FLOOD_MAX_MESSAGES", 8),
+        flood_max_updates=_int("LOTSE_FLOOD_MAX_UPDATES", 24),
         max_concurrent_updates=_int("LOTSE_MAX_CONCURRENT_UPDATES", 64),
         flood_window_seconds=float(os.environ.get("LOTSE_FLOOD_WINDOW_SECONDS", "10") or 10),
         callback_remind_minutes=float(os.environ.get("LOTSE_CALLBACK_REMIND_MINUTES") or 30),

@@ -103,3 +103,37 @@ async def test_delete_can_be_declined(lotse, new_user) -> None:
     assert (await user.wait_for_reply(timeout=30))[
         "text"
     ] == "In Ordnung, es wurde nichts gelöscht."
+
+
+async def test_retention_erases_the_tracker_in_rasas_memory(lotse, new_user, monkeypatch) -> None:
+    """An unconsented conversation is gone after a day from the database and from Rasa's
+    tracker too (issue 14, item 2), with the clock moved on; the real Rasa's tracker store
+    (in memory here, SQL on the scale-out stack)."""
+    from datetime import timedelta
+
+    from bot import retention
+    from bot.rasa_client import RasaClient
+    from lotse.models import ConversationSettings, utcnow
+    from lotse.settings import load_settings
+
+    user = new_user("de", first_contact=True)  # the notice is shown; no consent is given
+    await user.send("Ich suche eine Wohnung in Lörrach")
+    await answer(user)
+    for name in ("DATABASE_URL", "LOTSE_TRACKER_STORE_URL", "LOTSE_RETENTION_DAYS"):
+        if name in lotse.env:
+            monkeypatch.setenv(name, lotse.env[name])
+    load_settings.cache_clear()
+    token = lotse.env["LOTSE_SERVICE_TOKEN"]
+    rasa = RasaClient(lotse.rasa_url, token=token)
+    try:
+        done = await retention.purge(load_settings(), rasa, utcnow() + timedelta(days=2))
+    finally:
+        await rasa.close()
+        load_settings.cache_clear()
+    assert done["trackers"] >= 1
+    with session_scope(lotse.env["DATABASE_URL"]) as s:
+        assert s.get(ConversationSettings, f"tg:{user.id}") is None
+    async with httpx.AsyncClient(timeout=30) as http:
+        path = f"{lotse.rasa_url}/conversations/tg:{user.id}/tracker"
+        tracker = (await http.get(path, params={"token": token})).json()
+    assert not [e for e in tracker["events"] if e["event"] == "user"]
