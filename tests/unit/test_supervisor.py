@@ -67,3 +67,20 @@ def test_a_child_dying_later_is_reported() -> None:
     sup = Supervisor(Settings(telegram_bot_token="x"), [flaky], out=out)
     assert sup.run([[flaky]], env={}) == 1
     assert "gateway exited with code 4; stopping the others" in out.getvalue()
+
+
+def test_rasa_gets_the_service_token_even_when_it_starts_with_a_dash() -> None:
+    """A token_urlsafe starts with "-" one time in 64: as a separate argument, Rasa's argparse
+    took it for an option and Rasa did not start."""
+    import argparse
+
+    from nlu.rasa_main import with_auth_token
+
+    argv = with_auth_token(["rasa", "run", "--enable-api"], "-dash-first_token")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command")
+    parser.add_argument("--enable-api", action="store_true")
+    parser.add_argument("-t", "--auth-token")
+    assert parser.parse_args(argv[1:]).auth_token == "-dash-first_token"
+    assert with_auth_token(["rasa", "train"], "x") == ["rasa", "train"]
+    assert with_auth_token(["rasa", "run"], None) == ["rasa", "run"]
