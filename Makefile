@@ -18,7 +18,7 @@ export PYTHONPATH := $(CURDIR)
 TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -type f -name '*.yml' -print 2>/dev/null | grep -v responses.generated | sort) \
 	$(shell find data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort) \
 	nlu/language_id.py nlu/normalizer.py nlu/morphology.py nlu/intent_model.py \
-	nlu/intent_classifier.py lotse/text.py
+	nlu/intent_classifier.py nlu/persisted.py lotse/text.py
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
 .PHONY: help install browser train run test test-postgres test-scaleout test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare nlu-compare-diet nlu-determinism rasa-lock

