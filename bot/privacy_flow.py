@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from bot.retention import erase_tracker
 from lotse import callbacks, privacy
-from lotse.conversations import reply_language
 from lotse.db import in_session
 from lotse.models import utcnow
 from lotse.settings import load_settings
@@ -34,11 +33,10 @@ class PrivacyFlow:
 
         return Reply(text)
 
-    async def notice_if_first(
-        self, chat: Chat, languages: tuple[str | None, str | None] | None = None
-    ) -> list[Reply]:
-        """The privacy notice, once, before the first answer (with an OK that records consent).
-        `languages`: (chosen, last reply) when the turn has read them already."""
+    async def notice_if_first(self, chat: Chat) -> list[Reply]:
+        """The privacy notice, once, before the first answer (with an OK that records consent),
+        in the language Lotse answers in: asked after the first turn, that is the language of
+        the person's first message."""
         if not self.notice:
             return []
         try:
@@ -49,10 +47,7 @@ class PrivacyFlow:
         if not first:
             return []
         gateway, settings = self.gateway, load_settings()
-        if languages is None:
-            language = await gateway.language_for(chat)
-        else:
-            language = reply_language(*languages, chat.language_code)
+        language = await gateway.language_for(chat)
         text = gateway.texts.get(language, "privacy_notice").format(days=settings.retention_days)
         if settings.privacy_policy_url:
             details = gateway.texts.get(language, "privacy_details")

@@ -34,15 +34,16 @@ class TextNormalizer(GraphComponent):
         return cls()
 
     @staticmethod
-    def normalize_message(message: Message, keep_original: bool) -> None:
+    def normalize_message(message: Message) -> None:
         text = message.get(TEXT)
         if not text:
             return
         normalized, origin = normalize_with_offsets(text)
         if normalized == text:
             return
-        if keep_original:
-            message.set(ORIGINAL, text, add_to_output=True)
+        # the original is kept, in training too: the intent model's dictionaries need the
+        # letters as typed (nlu/morphology.py)
+        message.set(ORIGINAL, text, add_to_output=True)
         message.set(TEXT, normalized)
         entities: Optional[List[Dict[str, Any]]] = message.get(ENTITIES)
         for entity in entities or []:
@@ -54,11 +55,10 @@ class TextNormalizer(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for message in training_data.training_examples:
-            # the original too: the intent model's dictionaries need the letters as typed
-            self.normalize_message(message, keep_original=True)
+            self.normalize_message(message)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            self.normalize_message(message, keep_original=True)
+            self.normalize_message(message)
         return messages
