@@ -24,6 +24,8 @@ from lotse.desk_models import OutboxMessage
 from lotse.outbox import mark_failed, mark_retry, mark_sent, take_due
 
 log = logging.getLogger(__name__)
+ROUND_LIMIT = 200
+"""Messages one round sends at most; the next tick (or nudge) sends the rest."""
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,21 @@ class OutboxSender:
             await asyncio.wait([self._round], timeout=30)
 
     async def _send_due(self) -> int:
+        """One row claimed right before its own send, until none is due (or a round's worth):
+        claiming a batch and sending it slowly let another worker take rows this one still held."""
         async with self._lock:
-            try:
-                ids = await in_session(take_due)
-            except Exception:
-                log.exception("outbox: could not read due messages (database unavailable?)")
-                return 0
-            for message_id in ids:
-                await self._deliver(message_id)
-            return len(ids)
+            done = 0
+            while done < ROUND_LIMIT:
+                try:
+                    ids = await in_session(lambda s: take_due(s, claim=1))
+                except Exception:
+                    log.exception("outbox: could not read due messages (database unavailable?)")
+                    break
+                if not ids:
+                    break
+                await self._deliver(ids[0])
+                done += 1
+            return done
 
     def nudge(self) -> None:
         """Send soon, without waiting for the next tick (after a turn that may have booked)."""

@@ -63,11 +63,16 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def take_due(session: Session, now: datetime | None = None, limit: int = 20) -> list[int]:
-    """Ids of rows due now, each switched to `sending` by this caller alone (oldest first).
+def take_due(
+    session: Session, now: datetime | None = None, limit: int = 20, claim: int | None = None
+) -> list[int]:
+    """Ids of rows due now (of the oldest `limit`, at most `claim`), each switched to `sending`
+    by this caller alone.
 
     The switch repeats the due condition in its WHERE clause, so of two senders racing for a
-    row exactly one changes it. An `edit` waits until the message it edits has been sent."""
+    row exactly one changes it. An `edit` waits until the message it edits has been sent. The
+    gateway claims one row right before sending it (`claim=1`), so a row counts as abandoned
+    only STALE_SENDING after its own send began, never while a live sender still holds it."""
     now = now or utcnow()
     candidates = session.scalars(
         select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
@@ -92,6 +97,8 @@ def take_due(session: Session, now: datetime | None = None, limit: int = 20) -> 
         )
         if claimed.rowcount:  # type: ignore[attr-defined]
             taken.append(message_id)
+            if claim is not None and len(taken) >= claim:
+                break
     session.flush()
     return taken
 

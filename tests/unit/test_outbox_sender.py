@@ -1,0 +1,52 @@
+"""No message is sent twice by two live gateway workers, even when Telegram answers slowly
+(issue 14, item 8): a row is claimed right before its own send, so the staleness window counts
+from that moment, not from a batch claim long before."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+from types import SimpleNamespace
+
+from bot.outbox_sender import OutboxSender
+from lotse import outbox
+from lotse.db import session_scope
+from lotse.desk_models import OutboxMessage
+
+SEND_SECONDS = 0.2
+
+
+class SlowBot:
+    """A Bot API that takes SEND_SECONDS per message and remembers what it was asked to send."""
+
+    def __init__(self, sent: Counter) -> None:
+        self.sent = sent
+        self.next_id = 0
+
+    async def send_message(self, chat_id: int, text: str, **_: object) -> SimpleNamespace:
+        await asyncio.sleep(SEND_SECONDS)
+        self.sent[text] += 1
+        self.next_id += 1
+        return SimpleNamespace(message_id=self.next_id)
+
+
+async def test_two_workers_with_a_slow_api_send_each_message_once(db, monkeypatch) -> None:
+    # a row counts as abandoned 0.3 s after its claim: longer than one send, shorter than five
+    monkeypatch.setattr(outbox, "STALE_SENDING", timedelta(seconds=0.3))
+    with session_scope(db) as session:
+        for n in range(6):
+            outbox.enqueue(session, 1000 + n, f"message {n}")
+    sent: Counter = Counter()
+    first, second = OutboxSender(SlowBot(sent)), OutboxSender(SlowBot(sent))
+
+    async def second_worker_later() -> int:
+        await asyncio.sleep(SEND_SECONDS * 2.5)  # while the first is mid-way
+        return await second.run_once()
+
+    counts = await asyncio.gather(first.run_once(), second_worker_later())
+    assert sum(counts) == 6
+    assert sent == Counter({f"message {n}": 1 for n in range(6)}), sent
+    with session_scope(db) as session:
+        statuses = {row.status for row in session.query(OutboxMessage)}
+    assert statuses == {"sent"}
