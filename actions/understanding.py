@@ -60,13 +60,14 @@ class ActionSuggestTopics(Action):
         if not intents:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        titles = section(tracker_language(tracker), "lotse_topics")
+        language = tracker_language(tracker)
+        titles = section(language, "lotse_topics")
         buttons = [
             {"title": titles[INTENT_TOPICS[intent]], "payload": f"/{intent}"} for intent in intents
         ]
         buttons.append(
             {
-                "title": section(tracker_language(tracker), "lotse_buttons")["callback"],
+                "title": section(language, "lotse_buttons")["callback"],
                 "payload": "/request_callback",
             }
         )

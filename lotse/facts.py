@@ -5,7 +5,8 @@ the residence-status question, so Lotse must not ask it. Statuses are found by t
 data/facts/residence_status.yml (eight languages, the words people really use: "§24", "Duldung",
 "тимчасовий захист", "إقامة دائمة"); age only where the person says it of themself ("ich bin 17",
 "мені 17 років", "17 yaşındayım", "j'ai 17 ans"), never a child's age or years in Germany.
-Standard library only: the NLU pipeline (nlu/facts_extractor.py) and the offer form use it.
+Used by the NLU pipeline (nlu/facts_extractor.py), whose entities fill the slots; PyYAML is in
+both environments.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 from lotse.text import contains_words, fold
 
@@ -35,30 +38,12 @@ def _fold(text: str) -> str:
     return fold(text.replace("§", " paragraph "))
 
 
-def _read_yaml_lists(path: Path) -> dict[str, dict[str, list[str]]]:
-    """The lexicon file: a two-level mapping of lists (a YAML subset, read without PyYAML)."""
-    out: dict[str, dict[str, list[str]]] = {}
-    status = None
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split(" #")[0].rstrip() if not raw.lstrip().startswith("#") else ""
-        if not line.strip():
-            continue
-        if not line.startswith(" ") and line.endswith(":"):
-            status = line[:-1].strip()
-            out[status] = {}
-        elif status and ":" in line:
-            language, _, items = line.strip().partition(":")
-            body = items.strip().removeprefix("[").removesuffix("]")
-            out[status][language.strip()] = [i.strip() for i in body.split(",") if i.strip()]
-    return out
-
-
 @lru_cache(maxsize=4)
 def load_status_phrases(path: Path = DEFAULT_FILE) -> StatusPhrases:
     """(folded words, status) for every phrase, longest first (a longer phrase is surer)."""
     phrases = {
         (tuple(_fold(phrase).split()), status)
-        for status, languages in _read_yaml_lists(path).items()
+        for status, languages in yaml.safe_load(path.read_text(encoding="utf-8")).items()
         for items in languages.values()
         for phrase in items
     }
