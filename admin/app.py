@@ -12,7 +12,8 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from admin.pages import FreshnessView, ImportExportView, InsightsView
-from admin.security import PasswordLogin, SameOriginAndActor
+from admin.limits import BodyLimit
+from admin.security import AccountLogin
 from admin.views import VIEWS
 from lotse.db import get_engine
 from lotse.settings import Settings
@@ -24,9 +25,8 @@ def create_app(settings: Settings) -> Starlette:
     async def home(_request):
         return RedirectResponse("/admin/")
 
-    app = Starlette(routes=[Route("/", home)])
-    login = PasswordLogin(settings.admin_password)
-    login.middlewares.append(Middleware(SameOriginAndActor))  # inside the session middleware
+    app = Starlette(routes=[Route("/", home)], middleware=[Middleware(BodyLimit)])
+    login = AccountLogin(settings.database_url, secure_cookie=settings.admin_secure_cookie)
     admin = Admin(
         app,
         engine=get_engine(settings.database_url),

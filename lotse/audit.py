@@ -1,7 +1,8 @@
 """The audit log: who changed what in the admin, when, with the value before and after.
 
 The admin sets the acting user for its request (`acting_as`); a `before_flush` hook then records
-every insert, update and delete of the session with per-field before/after values (in
+every insert, update and delete of the session with per-field before/after values — a deleted row
+with all its values — (in
 `after_flush`, when new rows have their ids and attribute histories are still intact). Changes made
 without an actor (imports on the command line, the bot itself) are not audited here.
 """
@@ -21,7 +22,7 @@ from lotse.db import Base
 from lotse.models import utcnow
 
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("lotse_actor", default=None)
-SECRET_FIELDS = {"phone", "pending_phone", "note"}
+SECRET_FIELDS = {"phone", "pending_phone", "note", "password_hash", "totp_secret", "token_hash"}
 """Personal data that must not be copied into the log (only that it changed)."""
 
 
@@ -73,6 +74,17 @@ def _changes(obj: Any, created: bool) -> dict[str, list[Any]]:
     return out
 
 
+def _row(obj: Any) -> dict[str, list[Any]]:
+    """A deleted row as it was, so a delete in the admin can be undone by hand."""
+    out: dict[str, list[Any]] = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        value = getattr(obj, attr.key)
+        if attr.key in SECRET_FIELDS:
+            value = "…" if value else None
+        out[attr.key] = [_plain(value), None]
+    return out
+
+
 def _record(session: Session, _context: object) -> None:
     actor = _actor.get()
     if actor is None:
@@ -83,7 +95,7 @@ def _record(session: Session, _context: object) -> None:
         for obj in objects:
             if isinstance(obj, AuditLog):
                 continue
-            changes = _changes(obj, created=action == "create") if action != "delete" else {}
+            changes = _changes(obj, created=action == "create") if action != "delete" else _row(obj)
             if action == "update" and not changes:
                 continue
             identity = inspect(obj).identity

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from lotse import catalogue, migrate, registry
+from lotse import catalogue, cli_admin, migrate, registry
 from lotse.db import session_scope
 from lotse.settings import load_settings
 
@@ -239,6 +239,7 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lotse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    cli_admin.add_commands(sub)
     sub.add_parser("run", help="start Rasa, the action server and the gateway").set_defaults(
         func=cmd_run
     )

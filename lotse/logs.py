@@ -19,7 +19,6 @@ def secrets_of(settings: Settings) -> list[str]:
         settings.telegram_bot_token,
         settings.webhook_secret,
         settings.service_token,
-        settings.admin_password,
     )
     # the token's secret half alone ("123:ABC" → "ABC") appears in some URLs and reprs
     halves = [v.split(":", 1)[1] for v in values if v and ":" in v]

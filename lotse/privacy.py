@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from lotse import insights
+from lotse import admin_accounts, insights
 from lotse.desk import txt
 from lotse.desk_models import CallbackRequest, FacilitatorState, OutboxMessage
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
@@ -157,7 +157,7 @@ def purge_expired(
 ) -> dict[str, int]:
     """Retention: remove expired conversations (`conversations`: those of them whose Rasa tracker
     was erased first, see bot/retention.py; None: all of them), delivered messages and button
-    tokens older than `days`, and anonymise closed requests."""
+    tokens older than `days`, ended admin sessions, and anonymise closed requests."""
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     expired = expired_conversations(session, now, days)
@@ -199,6 +199,7 @@ def purge_expired(
         "requests_anonymised": len(closed),
         "messages": messages,
         "buttons": buttons,
+        "admin_sessions": admin_accounts.purge_sessions(session, now),
     }
 
 

@@ -52,9 +52,14 @@ class Settings:
     service_token: str = ""
     """The shared secret Rasa sends to the action server and the gateway sends to Rasa's HTTP API
     (LOTSE_SERVICE_TOKEN); empty → `lotse run` makes a new one for its processes at each start."""
-    admin_password: str = ""
     admin_port: int = 8000
     admin_host: str = "127.0.0.1"
+    admin_trusted_proxies: str = ""
+    """Addresses of the reverse proxies whose X-Forwarded-For/-Proto the admin believes
+    (ADMIN_TRUSTED_PROXIES, comma-separated); empty → the socket's address, headers ignored."""
+    admin_secure_cookie: bool = False
+    """Send the admin's session cookie only over HTTPS (ADMIN_SECURE_COOKIE; default: on
+    when a trusted proxy is set, i.e. behind a TLS terminator)."""
     rasa_timeout_seconds: float = 20.0
     max_concurrent_updates: int = 64
     flood_max_messages: int = 8
@@ -117,8 +122,14 @@ def load_settings() -> Settings:
         rasa_url=os.environ.get("RASA_URL", "").rstrip("/") or f"http://127.0.0.1:{rasa_port}",
         action_server_url=os.environ.get("ACTION_SERVER_URL", "").rstrip("/")
         or f"http://127.0.0.1:{action_port}/webhook",
-        admin_password=os.environ.get("ADMIN_PASSWORD", ""),
         admin_port=_int("ADMIN_PORT", 8000),
+        admin_trusted_proxies=os.environ.get("ADMIN_TRUSTED_PROXIES", "").strip(),
+        admin_secure_cookie=os.environ.get(
+            "ADMIN_SECURE_COOKIE", "1" if os.environ.get("ADMIN_TRUSTED_PROXIES") else "0"
+        )
+        .strip()
+        .lower()
+        in ("1", "true", "yes", "on"),
         admin_host=os.environ.get("ADMIN_HOST", "127.0.0.1"),
         action_server_host=os.environ.get("LOTSE_ACTION_SERVER_HOST", "127.0.0.1"),
         service_token=os.environ.get("LOTSE_SERVICE_TOKEN", ""),

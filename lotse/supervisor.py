@@ -264,7 +264,7 @@ def build_children(settings: Settings) -> list[list[Child]]:
         interactive=console,
     )
     first = [*rasa_replicas, actions]
-    if settings.admin_password:  # the web admin, on ADMIN_PORT
+    if _admin_accounts_exist(settings):  # the web admin, on ADMIN_PORT
         first.append(
             Child(
                 name="admin",
@@ -279,6 +279,14 @@ def build_children(settings: Settings) -> list[list[Child]]:
             )
         )
     return [first, [gateway]]
+
+
+def _admin_accounts_exist(settings: Settings) -> bool:
+    from lotse import admin_accounts
+    from lotse.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        return admin_accounts.any_active(session)
 
 
 def rasa_urls(settings: Settings) -> list[str]:

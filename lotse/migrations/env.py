@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from lotse import audit, desk_models, hsds, insights, models  # noqa: F401  (registers the tables on Base.metadata)
+from lotse import admin_accounts, audit, desk_models, hsds, insights, models  # noqa: F401  (registers the tables on Base.metadata)
 from lotse.db import Base, make_engine
 from lotse.settings import load_settings
 

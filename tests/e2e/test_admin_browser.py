@@ -26,11 +26,21 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture(scope="module")
 async def admin(lotse, tmp_path_factory):
-    """`python -m admin` on the bot's database (as `lotse run` starts it with ADMIN_PASSWORD)."""
+    """`python -m admin` on the bot's database, with a personal account made by `lotse admin add`
+    (as `lotse run` starts it once an account exists)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make browser` installs Debian's chromium")
     port = free_port()
-    env = {**lotse.env, "ADMIN_PASSWORD": PASSWORD, "ADMIN_PORT": str(port)}
+    env = {**lotse.env, "ADMIN_PORT": str(port)}
+    subprocess.run(
+        [sys.executable, "-m", "lotse.cli", "admin", "add", "Amina Schulz", "--password-stdin"],
+        input=PASSWORD + "\n",
+        cwd=project_root(),
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     log = tmp_path_factory.mktemp("admin") / "admin.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "admin"],

@@ -96,7 +96,6 @@ async def test_conversations_cross_workers_and_replicas(tmp_path: Path) -> None:
             "LOTSE_GATEWAY_WORKERS": "2",
             "LOTSE_SERVICE_TOKEN": SERVICE_TOKEN,
         }
-        env.pop("ADMIN_PASSWORD", None)
         log = tmp_path / "honcho.log"
         proc = subprocess.Popen(
             ["scripts/scaleout-up"],

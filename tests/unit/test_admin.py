@@ -17,6 +17,8 @@ from lotse.settings import Settings
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
+PASSWORD = "richtig-und-lang"
+
 
 @pytest.fixture()
 def url(tmp_path: Path) -> str:
@@ -84,7 +86,11 @@ def client(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
 
     monkeypatch.setenv("DATABASE_URL", url)  # the admin's pages use the configured database
     load_settings.cache_clear()
-    app = create_app(Settings(database_url=url, admin_password="richtig"))
+    from lotse import admin_accounts
+
+    with session_scope(url) as s:
+        admin_accounts.add_account(s, "Amina", PASSWORD)
+    app = create_app(Settings(database_url=url))
     yield TestClient(app, base_url="http://admin.test", headers={"Origin": "http://admin.test"})
     load_settings.cache_clear()
 
@@ -93,7 +99,7 @@ def test_login_pages_and_origin_check(client: TestClient) -> None:
     assert client.get("/admin/service/list", follow_redirects=False).status_code == 302
     bad = client.post("/admin/login", data={"username": "a", "password": "falsch"})
     assert "/admin/login" in str(bad.url)
-    good = client.post("/admin/login", data={"username": "Amina", "password": "richtig"})
+    good = client.post("/admin/login", data={"username": "Amina", "password": PASSWORD})
     assert good.status_code == 200 and "/admin/login" not in str(good.url)
     for path in (
         "/admin/service/list",
