@@ -7,6 +7,8 @@ non-zero exit that names it. Production deployments use systemd or similar inste
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import secrets
 import signal
@@ -27,6 +29,23 @@ from lotse.rasa_endpoints import endpoints_file
 from lotse.settings import PROJECT_ROOT, Settings
 
 COLORS = {"rasa": "35", "actions": "36", "gateway": "32", "admin": "33"}
+STOP_TIMEOUT = 10.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> Callable[[], None] | None:
+    """For Popen's preexec_fn (Linux): the child gets SIGTERM when the supervisor dies, however
+    it dies (a service manager's SIGKILL, the OOM killer), so no orphan keeps holding a port."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def in_child() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the supervisor died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return in_child
 
 
 class StartupError(RuntimeError):
@@ -114,7 +133,9 @@ class Supervisor:
                 f"(another Lotse still running? set {child.port_setting} to use another port)"
             )
         if child.interactive:
-            child.proc = subprocess.Popen(child.argv, cwd=PROJECT_ROOT, env=env, text=True)
+            child.proc = subprocess.Popen(
+                child.argv, cwd=PROJECT_ROOT, env=env, text=True, preexec_fn=_die_with(os.getpid())
+            )
             return
         if child.log_file:
             child.log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +150,7 @@ class Supervisor:
             text=True,
             bufsize=1,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops children in order
+            preexec_fn=_die_with(os.getpid()),  # and if the supervisor is killed, they stop too
         )
         threading.Thread(target=self._pump, args=(child,), daemon=True).start()
 
@@ -157,21 +179,28 @@ class Supervisor:
             time.sleep(0.25)
 
     def stop(self) -> None:
-        """Stop children in reverse start order: SIGTERM, then SIGKILL after 15 s."""
+        """Stop the gateway first (it finishes the message it is sending; the rest of the outbox
+        waits in the database), then everything else at once: SIGTERM, SIGKILL after
+        STOP_TIMEOUT seconds."""
         self._stopping.set()
-        for child in reversed(self.children):
-            proc = child.proc
-            if proc is None or proc.poll() is not None:
-                continue
+        gateways = [c for c in self.children if c.name == "gateway"]
+        self._terminate(gateways)
+        self._terminate([c for c in self.children if c.name != "gateway"])
+
+    def _terminate(self, children: list[Child]) -> None:
+        running = [c for c in children if c.proc is not None and c.proc.poll() is None]
+        for child in running:
+            with contextlib.suppress(ProcessLookupError):
+                child.proc.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+        deadline = time.monotonic() + STOP_TIMEOUT
+        for child in running:
+            assert child.proc is not None
             try:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=15)
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 self.say(f"{child.name} did not stop in time; killing it")
-                proc.kill()
-                proc.wait()
-            except ProcessLookupError:
-                pass
+                child.proc.kill()
+                child.proc.wait()
 
     def run(self, stages: list[list[Child]], env: dict[str, str]) -> int:
         """Start `stages` in order (children of one stage in parallel), then watch them."""
