@@ -3,7 +3,8 @@ requests that carry the shared service token.
 
 Without this, anyone who reaches the port can run `action_submit_callback` for any chat. Rasa
 sends the token as the `token` query parameter (`action_endpoint.token` in endpoints.yml, from
-LOTSE_SERVICE_TOKEN); `/health` stays open for the supervisor's readiness check. The interface is
+LOTSE_SERVICE_TOKEN); `/health` stays open for the supervisor's readiness check, and `/metrics`
+for Prometheus (counts and timings by action name only: actions/metrics.py). The interface is
 LOTSE_ACTION_SERVER_HOST (default 127.0.0.1; rasa-sdk reads it as SANIC_HOST).
 """
 
@@ -17,8 +18,10 @@ from rasa_sdk import endpoint
 from sanic import Request, response
 from sanic.response import HTTPResponse
 
+from actions import metrics
+
 TOKEN_ENV = "LOTSE_SERVICE_TOKEN"
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/metrics"})
 _RASA_SDK_FACTORY = endpoint.create_app_for_serve  # taken before main() puts ours in its place
 
 
@@ -30,6 +33,8 @@ def create_app_with_token(*args: Any, **kwargs: Any):  # type: ignore[no-untyped
     """rasa-sdk's app with the token check in front (module-level: Sanic pickles the factory
     for its worker process)."""
     app = _RASA_SDK_FACTORY(*args, **kwargs)
+    executor = args[0] if args else kwargs.get("action_executor")
+    metrics.install(app, getattr(executor, "actions", {}))  # before the check: 401s count too
     expected = os.environ.get(TOKEN_ENV, "")
 
     async def require_token(request: Request) -> HTTPResponse | None:

@@ -117,7 +117,9 @@ class ValidateSlotMappings(ValidationAction):
             message_language(tracker) or tracker.get_slot("detected_language"),
             metadata.get("language_code"),
         )
-        dispatcher.utter_message(json_message={GATEWAY_PAYLOAD_KEY: {"language": language}})
+        # and the intent read, for the gateway's metrics (turns by intent, asked back)
+        facts = {"language": language, "intent": latest_intent(tracker)}
+        dispatcher.utter_message(json_message={GATEWAY_PAYLOAD_KEY: facts})
         if language == tracker.get_slot("language"):
             return {}
         return {"language": language}

@@ -11,8 +11,9 @@ from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from admin.pages import FreshnessView, ImportExportView, InsightsView
+from admin.health import health_routes
 from admin.limits import BodyLimit
+from admin.pages import FreshnessView, ImportExportView, InsightsView
 from admin.security import AccountLogin
 from admin.views import VIEWS
 from lotse.db import get_engine
@@ -26,6 +27,7 @@ def create_app(settings: Settings) -> Starlette:
         return RedirectResponse("/admin/")
 
     app = Starlette(routes=[Route("/", home)], middleware=[Middleware(BodyLimit)])
+    app.router.routes.extend(health_routes(settings))  # GET /health, /metrics: no login
     login = AccountLogin(settings.database_url, secure_cookie=settings.admin_secure_cookie)
     admin = Admin(
         app,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.privacy_flow import LEAVE_CALLBACK, PRIVACY_PREFIX, PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.texts import Texts, load_texts
@@ -242,16 +243,19 @@ class Gateway:
         metadata = {"chosen_language": chosen, "language_code": chat.language_code}
         current = reply_language(chosen, last_reply, chat.language_code)
         try:
-            messages = await self.rasa.send(chat.conversation_id, message, metadata)
+            with metrics.RASA_TURN_SECONDS.time():
+                messages = await self.rasa.send(chat.conversation_id, message, metadata)
         except RasaUnavailable:
+            metrics.count_turn(None, current, "rasa_unavailable")
             return [await self._fallback(chat, message, current)]
         replies: list[Reply] = []
-        language, queued = None, False
+        language, intent, queued = None, None, False
         for msg in messages:
             custom = msg.get("custom")
             if isinstance(custom, dict) and GATEWAY_PAYLOAD_KEY in custom:
                 facts = custom[GATEWAY_PAYLOAD_KEY] or {}
                 language = facts.get("language") or language
+                intent = facts.get("intent") or intent
                 queued = queued or bool(facts.get(SEND_OUTBOX))
                 continue
             replies.extend(await self._render(chat, msg))
@@ -261,7 +265,9 @@ class Gateway:
             self.after_turn()  # the turn queued messages (a booking): send them now
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
+            metrics.count_turn(intent, language or current, "no_answer")
             return [await self._fallback(chat, message, language or current)]
+        metrics.count_turn(intent, language or current)
         return replies
 
     async def _fallback(self, chat: Chat, message: str, language: str) -> Reply:

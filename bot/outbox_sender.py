@@ -18,6 +18,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot import metrics
 from lotse.buttons import issue_token
 from lotse.db import in_session
 from lotse.desk_models import OutboxMessage
@@ -111,6 +112,7 @@ class OutboxSender:
             wait = exc.retry_after
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
             log.warning("outbox %s: Telegram asks to wait %.0f s", message_id, seconds)
+            metrics.OUTBOX_RETRIES.labels("rate_limited").inc()
             error = str(exc)
             await in_session(lambda s: mark_retry(s, message_id, error, seconds))
             return
@@ -119,21 +121,25 @@ class OutboxSender:
                 await in_session(lambda s: mark_sent(s, message_id, outgoing.edit_message_id))
                 return
             log.error("outbox %s refused by Telegram: %s", message_id, exc)
+            metrics.OUTBOX_REFUSED.inc()
             error = str(exc)
             await in_session(lambda s: mark_failed(s, message_id, error))
             return
         except Forbidden as exc:  # the person blocked the bot, or left the group
             log.error("outbox %s refused by Telegram: %s", message_id, exc)
+            metrics.OUTBOX_REFUSED.inc()
             error = str(exc)
             await in_session(lambda s: mark_failed(s, message_id, error))
             return
         except (NetworkError, TelegramError) as exc:  # timeouts, 5xx: try again later
             log.warning("outbox %s: %s; will retry", message_id, exc)
+            metrics.OUTBOX_RETRIES.labels("network").inc()
             error = str(exc)
             await in_session(lambda s: mark_retry(s, message_id, error))
             return
         await in_session(lambda s: mark_sent(s, message_id, telegram_id))
         self.sent += 1
+        metrics.OUTBOX_SENT.inc()
 
 
 def _prepare(session: Session, message_id: int) -> Outgoing | None:

@@ -86,6 +86,23 @@ class RasaClient:
         if status != 200:
             raise RasaUnavailable(f"HTTP {status}")
 
+    @property
+    def replicas(self) -> int:
+        return len(self._bases)
+
+    async def reachable(self) -> int:
+        """How many replicas answer Rasa's open root (`GET /`, no token), for /health."""
+        up = 0
+        for base in self._bases:
+            try:
+                async with self._http().get(
+                    base + "/", timeout=aiohttp.ClientTimeout(total=3)
+                ) as response:
+                    up += response.status == 200
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+        return up
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import telegram_desk
+from bot import health_server, telegram_desk
 from bot.aiohttp_request import AiohttpRequest
 from bot.conversation import Chat, Gateway, Reply
 from bot.flood import FloodLimit, Verdict
@@ -206,6 +206,9 @@ async def post_init(application: Application) -> None:
         code = None if language == DEFAULT_LANGUAGE else language
         await application.bot.set_my_commands(commands, language_code=code)
     telegram_desk.start_jobs(application, application.bot_data["settings"])
+    application.bot_data["health_server"] = await health_server.start(
+        application.bot_data["settings"], application.bot_data["gateway"].rasa
+    )
     application.job_queue.run_once(announce_ready, 0)
 
 
@@ -215,6 +218,8 @@ async def post_stop(application: Application) -> None:
 
 
 async def post_shutdown(application: Application) -> None:
+    if application.bot_data.get("health_server") is not None:
+        await application.bot_data["health_server"].cleanup()
     await application.bot_data["gateway"].rasa.close()
 
 

@@ -54,6 +54,10 @@ class Settings:
     (LOTSE_SERVICE_TOKEN); empty → `lotse run` makes a new one for its processes at each start."""
     admin_port: int = 8000
     admin_host: str = "127.0.0.1"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9470
+    """The gateway's /health and /metrics (LOTSE_METRICS_PORT); 0 → none. The other processes
+    answer both on their own port."""
     admin_trusted_proxies: str = ""
     """Addresses of the reverse proxies whose X-Forwarded-For/-Proto the admin believes
     (ADMIN_TRUSTED_PROXIES, comma-separated); empty → the socket's address, headers ignored."""
@@ -131,6 +135,8 @@ def load_settings() -> Settings:
         .lower()
         in ("1", "true", "yes", "on"),
         admin_host=os.environ.get("ADMIN_HOST", "127.0.0.1"),
+        metrics_host=os.environ.get("LOTSE_METRICS_HOST", "127.0.0.1"),
+        metrics_port=_int("LOTSE_METRICS_PORT", 9470),
         action_server_host=os.environ.get("LOTSE_ACTION_SERVER_HOST", "127.0.0.1"),
         service_token=os.environ.get("LOTSE_SERVICE_TOKEN", ""),
         rasa_timeout_seconds=timeout,

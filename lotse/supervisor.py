@@ -382,6 +382,8 @@ def child_env(settings: Settings) -> dict[str, str]:
     env.update(
         LOTSE_SERVICE_TOKEN=service_token(settings),
         LOTSE_ACTION_SERVER_HOST=settings.action_server_host,
+        LOTSE_METRICS_HOST=settings.metrics_host,  # the gateway's /health and /metrics
+        LOTSE_METRICS_PORT=str(settings.metrics_port),
         PYTHONUNBUFFERED="1",
         DATABASE_URL=settings.database_url,
         RASA_URL=",".join(rasa_urls(settings)),

@@ -143,6 +143,7 @@ def lotse_env(fake: FakeTelegram, var_dir: Path, **extra: str) -> dict[str, str]
         DATABASE_URL=fresh_database_url(var_dir),
         RASA_PORT=str(rasa_port),
         ACTION_SERVER_PORT=str(action_port),
+        LOTSE_METRICS_PORT=str(free_port()),  # the gateway's /health and /metrics
         PYTHONUNBUFFERED="1",
         # the secret Rasa's HTTP API and the action server require (tests that call them use it)
         LOTSE_SERVICE_TOKEN=secrets.token_urlsafe(16),
