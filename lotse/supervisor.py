@@ -311,11 +311,17 @@ def build_children(settings: Settings) -> list[list[Child]]:
 
 
 def _admin_accounts_exist(settings: Settings) -> bool:
+    """An active admin account exists (`lotse admin add`); an unmigrated database has none."""
+    from sqlalchemy.exc import DBAPIError
+
     from lotse import admin_accounts
     from lotse.db import session_scope
 
-    with session_scope(settings.database_url) as session:
-        return admin_accounts.any_active(session)
+    try:
+        with session_scope(settings.database_url) as session:
+            return admin_accounts.any_active(session)
+    except DBAPIError:
+        return False
 
 
 def rasa_urls(settings: Settings) -> list[str]:
