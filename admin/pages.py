@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqladmin import BaseView, expose
+from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from admin.charts import bar_chart
 from lotse import catalogue, insights
@@ -112,10 +113,26 @@ class ImportExportView(BaseView):
         }
         if kind not in names:
             return PlainTextResponse("unbekanntes Format", status_code=404)
-        tmp = Path(tempfile.mkdtemp())
-        target = tmp / names[kind]
-        await in_session(lambda s: catalogue.export_path(s, target))
-        return FileResponse(target, filename=names[kind])
+
+        def export(session: Session) -> bytes:
+            """Written in a folder that is gone before the answer is sent (the file is in memory,
+            as the export's rows already were), so no download leaves a folder behind."""
+            with tempfile.TemporaryDirectory(prefix="lotse-export-") as tmp:
+                target = Path(tmp) / names[kind]
+                catalogue.export_path(session, target)
+                return target.read_bytes()
+
+        data = await in_session(export)
+        media = {
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "csv": "text/csv; charset=utf-8",
+            "zip": "application/zip",
+        }
+        return Response(
+            data,
+            media_type=media[kind],
+            headers={"Content-Disposition": f'attachment; filename="{names[kind]}"'},
+        )
 
 
 class InsightsView(BaseView):

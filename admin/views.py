@@ -2,17 +2,18 @@
 
 Offers are edited with the same notation and checks as the import (lotse/catalogue/records.py),
 so an invalid phone number or opening hours are refused with a plain message and nothing saved.
+Every view's CSV/JSON export neutralises spreadsheet formulas (admin/exports.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqladmin import ModelView
 from starlette.requests import Request
 from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from admin.exports import NeutralisedExportView
 from lotse import registry
 from lotse.audit import AuditLog
 from lotse.catalogue.records import Invalid, check_hours, check_languages, check_phone
@@ -58,7 +59,7 @@ def _split(value: str | None, sep: str = ",") -> list[str]:
     return [v.strip() for v in (value or "").split(sep) if v.strip()]
 
 
-class ServiceAdmin(ModelView, model=Service):
+class ServiceAdmin(NeutralisedExportView, model=Service):
     name = "Angebot"
     name_plural = "Angebote"
     icon = "fa-solid fa-hands-helping"
@@ -176,7 +177,7 @@ Service.languages_text = property(lambda s: ",".join(s.language_codes))  # type:
 Service.statuses_text = property(lambda s: ",".join(sorted(s.statuses)))  # type: ignore[attr-defined]
 
 
-class OrganizationAdmin(ModelView, model=Organization):
+class OrganizationAdmin(NeutralisedExportView, model=Organization):
     name, name_plural, icon = "Träger", "Träger", "fa-solid fa-building"
     column_list = [Organization.id, Organization.name, Organization.website]
     column_searchable_list = [Organization.name]
@@ -188,7 +189,7 @@ class OrganizationAdmin(ModelView, model=Organization):
     ]
 
 
-class LocationAdmin(ModelView, model=Location):
+class LocationAdmin(NeutralisedExportView, model=Location):
     name, name_plural, icon = "Standort", "Standorte", "fa-solid fa-location-dot"
     column_list = [
         Location.id,
@@ -208,7 +209,7 @@ class LocationAdmin(ModelView, model=Location):
     ]
 
 
-class TranslationAdmin(ModelView, model=ServiceTranslation):
+class TranslationAdmin(NeutralisedExportView, model=ServiceTranslation):
     name, name_plural, icon = "Übersetzung", "Übersetzungen", "fa-solid fa-language"
     column_list = [
         ServiceTranslation.service_id,
@@ -225,20 +226,20 @@ class TranslationAdmin(ModelView, model=ServiceTranslation):
     form_include_pk = True
 
 
-class AreaAdmin(ModelView, model=Area):
+class AreaAdmin(NeutralisedExportView, model=Area):
     name, name_plural, icon = "Ort / Gebiet", "Orte und Gebiete", "fa-solid fa-map"
     column_list = [Area.id, Area.name, Area.kind, Area.parent_id, Area.holidays]
     column_searchable_list = [Area.name]
     form_columns = [Area.name, Area.kind, Area.parent, Area.latitude, Area.longitude, Area.holidays]
 
 
-class AliasAdmin(ModelView, model=AreaAlias):
+class AliasAdmin(NeutralisedExportView, model=AreaAlias):
     name, name_plural, icon = "Schreibweise", "Schreibweisen", "fa-solid fa-spell-check"
     column_list = [AreaAlias.id, AreaAlias.area, AreaAlias.alias]
     form_columns = [AreaAlias.area, AreaAlias.alias]
 
 
-class FacilitatorAdmin(ModelView, model=Facilitator):
+class FacilitatorAdmin(NeutralisedExportView, model=Facilitator):
     name, name_plural, icon = (
         "Beraterin/Berater",
         "Beraterinnen und Berater",
@@ -275,7 +276,7 @@ class FacilitatorAdmin(ModelView, model=Facilitator):
                 session.commit()
 
 
-class DeskAdmin(ModelView, model=Desk):
+class DeskAdmin(NeutralisedExportView, model=Desk):
     name, name_plural, icon = "Desk", "Desks", "fa-solid fa-people-group"
     column_list = [Desk.region, Desk.telegram_chat_id, Desk.coordinator_telegram_id]
     form_columns = [
@@ -286,7 +287,7 @@ class DeskAdmin(ModelView, model=Desk):
     ]
 
 
-class CallbackAdmin(ModelView, model=CallbackRequest):
+class CallbackAdmin(NeutralisedExportView, model=CallbackRequest):
     """Requests without personal data: no chat, no phone, no note."""
 
     name, name_plural, icon = "Rückruf", "Rückrufe", "fa-solid fa-phone"
@@ -304,7 +305,7 @@ class CallbackAdmin(ModelView, model=CallbackRequest):
     column_details_list = column_list
 
 
-class AuditAdmin(ModelView, model=AuditLog):
+class AuditAdmin(NeutralisedExportView, model=AuditLog):
     name, name_plural, icon = "Änderung", "Änderungsprotokoll", "fa-solid fa-clock-rotate-left"
     can_create = can_edit = can_delete = False
     column_list = [

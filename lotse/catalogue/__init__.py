@@ -17,7 +17,8 @@ from typing import TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lotse.catalogue import hsds_package, matrix
+from lotse.catalogue import hsds_export, hsds_package, matrix
+from lotse.catalogue.files import first_line_cells
 from lotse.catalogue.records import CatalogueError, ServiceRecord
 from lotse.catalogue.store import ImportResult, read_places, store_places, store_records
 from lotse.hsds import Area, Service
@@ -48,16 +49,13 @@ def detect(path: Path) -> str:
         return "matrix"
     if path.suffix.lower() != ".csv":
         raise CatalogueError([f"{path}:1: (file): not a .csv, .xlsx, .zip or HSDS folder"])
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        try:
-            header = next(csv.reader(handle), [])
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CatalogueError([f"{path}:1: (file): not a readable CSV file ({exc})"]) from None
+    header = first_line_cells(path)
     return "places" if {"kind", "parent"} <= {h.strip() for h in header} else "matrix"
 
 
 def parse(path: Path) -> Parsed:
-    """Read and check a file without touching the database (`lotse catalogue validate`)."""
+    """Read and check a file without touching the database (`lotse catalogue validate`). Any bad
+    file, however broken, raises CatalogueError (lotse/catalogue/files.py)."""
     kind = detect(path)
     try:
         if kind == "places":
@@ -66,8 +64,8 @@ def parse(path: Path) -> Parsed:
             places = read_places(path / "area.csv") if hsds_package.has_places(path) else []
             return Parsed(kind, hsds_package.parse_package(path), places)
         return Parsed(kind, matrix.parse_matrix(path), [])
-    except UnicodeDecodeError as exc:
-        raise CatalogueError([f"{path}:1: (file): not UTF-8 text ({exc.reason})"]) from None
+    except (csv.Error, UnicodeDecodeError) as exc:  # the readers report these; a last net
+        raise CatalogueError([f"{path}:1: (file): not a readable CSV file ({exc})"]) from None
 
 
 def import_path(
@@ -88,7 +86,7 @@ def export_path(session: Session, target: Path, progress: Progress[Service] = la
         from lotse.catalogue.export import write_matrix
 
         return write_matrix(session, target, progress)
-    return hsds_package.write_package(session, target, progress)
+    return hsds_export.write_package(session, target, progress)
 
 
 def stale_services(session: Session, today: date, after: timedelta = STALE_AFTER) -> list[Service]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lotse.catalogue.formulas import neutralise
 from lotse.catalogue.matrix import MATRIX_COLUMNS, TRANSLATED
 from lotse.hsds import Service, service_children
 from lotse.schedule import format_hours, rule_from_schedule
@@ -69,16 +70,26 @@ def write_matrix(
     target: Path,
     progress: Callable[[Iterable[Service]], Iterable[Service]] = lambda s: s,
 ) -> int:
-    rows = matrix_rows(session)
+    """Every cell a spreadsheet would take for a formula gets a leading `'` (formulas.py); in the
+    XLSX every cell is also written as text, so none can be a formula."""
+    rows = [{k: neutralise(v) for k, v in row.items()} for row in matrix_rows(session)]
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Angebote")
         sheet.append(MATRIX_COLUMNS)
         for row in rows:
-            sheet.append([row[c] for c in MATRIX_COLUMNS])
+            cells = []
+            for column in MATRIX_COLUMNS:
+                # control characters (refused by today's import) cannot be stored in XLSX
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", row[column]))
+                cell.data_type = "s"
+                cells.append(cell)
+            sheet.append(cells)
         book.save(target)
     else:
         with target.open("w", newline="", encoding="utf-8") as handle:

@@ -1,4 +1,5 @@
-"""Open Referral HSDS 3.0 tabular package (a folder or .zip of CSV files), read and written.
+"""Open Referral HSDS 3.0 tabular package (a folder or .zip of CSV files), read (written by
+hsds_export.py).
 
 HSDS files used: organization, service, location, address, service_at_location, phone, schedule,
 language, service_area, taxonomy_term, attribute. Lotse's topics, subtopics, residence-status
@@ -10,17 +11,13 @@ package is complete). See docs/decisions.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
+from lotse.catalogue.files import decode, read_csv, read_file, read_zip_csvs
 from lotse.catalogue.records import (
     RESIDENCE_STATUSES,
     TARGET_GROUPS,
@@ -40,8 +37,8 @@ from lotse.catalogue.records import (
     check_subtopic,
     check_topic,
     check_url,
+    too_long,
 )
-from lotse.hsds import Area, Location, Organization, Service, service_children
 from lotse.schedule import BYDAY, Rule, rule_from_schedule
 from lotse.taxonomy import load_taxonomy
 
@@ -93,14 +90,11 @@ class _Package:
         self.path = path
         self.tables: dict[str, list[tuple[str, dict[str, str]]]] = {}
         if path.is_dir():
-            sources = {p.stem: p.read_text(encoding="utf-8-sig") for p in path.glob("*.csv")}
+            sources = {
+                p.stem: (str(p), read_file(p)) for p in sorted(path.glob("*.csv")) if p.is_file()
+            }
         elif zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                sources = {
-                    Path(n).stem: archive.read(n).decode("utf-8-sig")
-                    for n in archive.namelist()
-                    if n.endswith(".csv")
-                }
+            sources = read_zip_csvs(path)
         else:
             raise CatalogueError([f"{path}:1: (file): not an HSDS folder or .zip package"])
         missing = [name for name in REQUIRED_FILES if name not in sources]
@@ -108,15 +102,14 @@ class _Package:
             raise CatalogueError(
                 [f"{path}/{name}.csv:1: (file): missing from the package" for name in missing]
             )
-        for name, text in sources.items():
-            reader = csv.DictReader(io.StringIO(text))
+        for name, (origin, data) in sources.items():
+            header, rows = read_csv(origin, decode(data, origin))
             wanted = [c for c in FILES.get(name, [])[:2] if name not in ("area",)]
-            lacking = [c for c in wanted if c not in (reader.fieldnames or [])]
+            lacking = [c for c in wanted if c not in header]
             if lacking:
-                raise CatalogueError([f"{path}/{name}.csv:1: {', '.join(lacking)}: missing column"])
+                raise CatalogueError([f"{origin}:1: {', '.join(lacking)}: missing column"])
             self.tables[name] = [
-                (f"{path}/{name}.csv:{reader.line_num}", {k: v or "" for k, v in row.items() if k})
-                for row in reader
+                (f"{origin}:{line}", {k: v for k, v in row.items() if k}) for line, row in rows
             ]
 
     def rows(self, name: str) -> list[tuple[str, dict[str, str]]]:
@@ -243,6 +236,7 @@ def parse_package(path: Path) -> list[ServiceRecord]:
             check_record(record)
         except Invalid as exc:
             problems.append(f"{origin}: maximum_age: {exc}")
+        problems += [f"{origin}: {field}: {reason}" for field, reason in too_long(record)]
         records.append(record)
     if problems:
         raise CatalogueError(problems)
@@ -302,181 +296,3 @@ def _rule(origin: str, row: dict[str, str], problems: list[str]) -> Rule | None:
     except (Invalid, ValueError) as exc:
         problems.append(f"{origin}: byday/opens_at/closes_at: {exc}")
         return None
-
-
-def write_package(
-    session: Session,
-    target: Path,
-    progress: Callable[[Iterable[Service]], Iterable[Service]] = lambda s: s,
-) -> int:
-    """Write the whole catalogue as an HSDS package folder (or .zip); returns the service count."""
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in FILES}
-    for org in session.scalars(select(Organization).order_by(Organization.id)):
-        out["organization"].append(
-            {
-                "id": org.id,
-                "name": org.name,
-                "description": org.description,
-                "email": org.email,
-                "website": org.website,
-            }
-        )
-    for code, term in load_taxonomy().items():
-        out["taxonomy_term"].append(
-            {
-                "id": code,
-                "code": code,
-                "name": term.names.get("de", code),
-                "description": term.names.get("en", ""),
-                "parent_id": term.parent or "",
-                "taxonomy": "lotse",
-            }
-        )
-    for code in RESIDENCE_STATUSES:
-        out["taxonomy_term"].append(
-            {
-                "id": f"{STATUS_TAXONOMY}:{code}",
-                "code": code,
-                "name": code,
-                "description": "",
-                "parent_id": "",
-                "taxonomy": STATUS_TAXONOMY,
-            }
-        )
-    for code in TARGET_GROUPS:
-        out["taxonomy_term"].append(
-            {
-                "id": f"{GROUP_TAXONOMY}:{code}",
-                "code": code,
-                "name": code,
-                "description": "",
-                "parent_id": "",
-                "taxonomy": GROUP_TAXONOMY,
-            }
-        )
-    for loc in session.scalars(select(Location).order_by(Location.id)):
-        out["location"].append(
-            {
-                "id": loc.id,
-                "organization_id": loc.organization_id or "",
-                "location_type": "physical",
-                "name": loc.name,
-                "latitude": loc.latitude if loc.latitude is not None else "",
-                "longitude": loc.longitude if loc.longitude is not None else "",
-            }
-        )
-        out["address"].append(
-            {
-                "id": f"{loc.id}/address",
-                "location_id": loc.id,
-                "address_1": loc.address_1,
-                "city": loc.city,
-                "postal_code": loc.postal_code,
-                "state_province": "",
-                "country": "DE",
-                "address_type": "physical",
-            }
-        )
-    services = session.scalars(
-        select(Service).order_by(Service.id).options(*service_children())
-    ).all()
-    for s in progress(services):
-        out["service"].append(
-            {
-                "id": s.id,
-                "organization_id": s.organization_id,
-                "name": s.name,
-                "description": s.description,
-                "url": s.url,
-                "email": s.email,
-                "status": s.status,
-                "minimum_age": s.minimum_age if s.minimum_age is not None else "",
-                "maximum_age": s.maximum_age if s.maximum_age is not None else "",
-                "assured_date": s.assured_date.isoformat() if s.assured_date else "",
-                "source": s.source,
-            }
-        )
-        links = [("lotse", s.topic)] + ([("lotse", s.subtopic)] if s.subtopic else [])
-        links += [(STATUS_TAXONOMY, f"{STATUS_TAXONOMY}:{st}") for st in sorted(s.statuses)]
-        links += [(GROUP_TAXONOMY, f"{GROUP_TAXONOMY}:{g}") for g in s.target_groups or []]
-        for n, (_, term_id) in enumerate(links, 1):
-            out["attribute"].append(
-                {
-                    "id": f"{s.id}/attribute/{n}",
-                    "link_id": s.id,
-                    "link_type": "service",
-                    "link_entity": "service",
-                    "taxonomy_term_id": term_id,
-                    "value": "",
-                }
-            )
-        for p in s.phones:
-            out["phone"].append(
-                {"id": p.id, "service_id": s.id, "number": p.number, "description": p.description}
-            )
-        for r in s.schedules:
-            out["schedule"].append(
-                {
-                    "id": r.id,
-                    "service_id": s.id,
-                    "freq": r.freq,
-                    "wkst": "MO",
-                    "byday": r.byday,
-                    "opens_at": r.opens_at,
-                    "closes_at": r.closes_at,
-                }
-            )
-        for lang in s.languages:
-            out["language"].append(
-                {"id": lang.id, "service_id": s.id, "name": "", "code": lang.code}
-            )
-        for a in s.areas:
-            out["service_area"].append(
-                {"id": a.id, "service_id": s.id, "name": a.area.name, "description": a.area.kind}
-            )
-        for link in s.locations:
-            out["service_at_location"].append(
-                {"id": link.id, "service_id": s.id, "location_id": link.location_id}
-            )
-        for t in s.translations:
-            out["service_translation"].append(
-                {
-                    "service_id": s.id,
-                    "language": t.language,
-                    "name": t.name,
-                    "description": t.description,
-                }
-            )
-    areas = session.scalars(
-        select(Area).options(selectinload(Area.aliases)).order_by(Area.id)
-    ).all()
-    names = {a.id: a.name for a in areas}
-    for a in areas:
-        out["area"].append(
-            {
-                "name": a.name,
-                "kind": a.kind,
-                "parent": names.get(a.parent_id, "") if a.parent_id else "",
-                "latitude": a.latitude if a.latitude is not None else "",
-                "longitude": a.longitude if a.longitude is not None else "",
-                "holidays": a.holidays,
-                "aliases": "|".join(sorted(x.alias for x in a.aliases)),
-            }
-        )
-    texts = {}
-    for name, rows in out.items():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FILES[name], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        texts[f"{name}.csv"] = buffer.getvalue()
-    if target.suffix.lower() == ".zip":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-            for filename, text in texts.items():
-                archive.writestr(filename, text)
-    else:
-        target.mkdir(parents=True, exist_ok=True)
-        for filename, text in texts.items():
-            (target / filename).write_text(text, encoding="utf-8")
-    return len(services)

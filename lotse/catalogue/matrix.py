@@ -7,12 +7,13 @@ phone numbers are separated by `|`. Excel's semicolon-separated CSV is read as w
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from lotse import LANGUAGES
+from lotse.catalogue.files import open_zip, read_csv_file
+from lotse.catalogue.formulas import restore
 from lotse.catalogue.records import (
     RESIDENCE_STATUSES,
     TARGET_GROUPS,
@@ -35,6 +36,7 @@ from lotse.catalogue.records import (
     check_url,
     slug,
     split_list,
+    too_long,
 )
 
 TRANSLATED = [lang for lang in LANGUAGES if lang != "de"]
@@ -65,6 +67,8 @@ MATRIX_COLUMNS: list[str] = [
     *[f"{kind}_{lang}" for lang in TRANSLATED for kind in ("name", "description")],
 ]
 REQUIRED = ("id", "organization", "name", "topic", "service_area")
+_COLUMN_OF = {"url": "website", "location_id": "address", "location_name": "organization"}
+"""The matrix column a record field comes from, where the names differ."""
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -72,43 +76,41 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         yield from _read_xlsx(path)
         return
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        sample = handle.read(4096)
-        handle.seek(0)
-        delimiter = (
-            ";"
-            if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",")
-            else ","
-        )
-        reader = csv.DictReader(handle, delimiter=delimiter)
-        _check_header(path, reader.fieldnames or [])
-        for row in reader:
-            if None in row:
-                raise CatalogueError(
-                    [f"{path}:{reader.line_num}: (row): more cells than the header has columns"]
-                )
-            yield reader.line_num, {k: (v or "") for k, v in row.items()}
+    header, rows = read_csv_file(path)
+    _check_header(path, header)
+    yield from rows
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of the first sheet; the archive is checked for a zip bomb before openpyxl opens it,
+    and whatever openpyxl raises on a broken workbook becomes a report line."""
     from openpyxl import load_workbook
 
+    open_zip(path, str(path), "XLSX workbook").close()
+    line = 1
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a broken or mislabelled file
-        raise CatalogueError([f"{path}:1: (file): not a readable XLSX workbook ({exc})"]) from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
-    _check_header(path, header)
-    for line, values in enumerate(rows, start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        yield (
-            line,
-            {name: _cell(value) for name, value in zip(header, values, strict=False) if name},
-        )
-    book.close()
+        try:
+            sheet = book.worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+            header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+            _check_header(path, header)
+            found = []
+            for line, values in enumerate(rows, start=2):
+                if all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                found.append(
+                    (line, {n: _cell(v) for n, v in zip(header, values, strict=False) if n})
+                )
+        finally:
+            book.close()
+    except CatalogueError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a broken or mislabelled file
+        raise CatalogueError(
+            [f"{path}:{line}: (file): not a readable XLSX workbook ({exc})"]
+        ) from None
+    yield from found
 
 
 def _cell(value: Any) -> str:
@@ -118,7 +120,7 @@ def _cell(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return restore(str(value))
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -222,4 +224,6 @@ def _parse_row(
         check_record(record)
     except Invalid as exc:
         problems.append(f"{path}:{line}: max_age: {exc}")
+    for field, reason in too_long(record):
+        problems.append(f"{path}:{line}: {_COLUMN_OF.get(field, field)}: {reason}")
     return record if len(problems) == before else None

@@ -9,9 +9,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from lotse import LANGUAGES
-from lotse.hsds import RESIDENCE_STATUSES, TARGET_GROUPS
+from lotse.hsds import (
+    RESIDENCE_STATUSES,
+    TARGET_GROUPS,
+    Location,
+    Organization,
+    Service,
+    ServiceTranslation,
+)
 from lotse.models import CATALOGUE_TOPICS
 from lotse.schedule import HoursError, Rule, parse_hours
 from lotse.taxonomy import load_taxonomy
@@ -211,6 +219,44 @@ def check_record(record: ServiceRecord) -> None:
         and record.minimum_age > record.maximum_age
     ):
         raise Invalid("min_age is higher than max_age")
+
+
+def _length(column: Any) -> int:
+    return int(column.property.columns[0].type.length)
+
+
+def too_long(record: ServiceRecord) -> list[tuple[str, str]]:
+    """(field, reason) for each value longer than its database column: PostgreSQL would refuse
+    the whole import with an error, SQLite would keep it; the import reports it like any cell."""
+    values: list[tuple[str, str, Any]] = [
+        ("organization_id", record.organization_id, Organization.id),
+        ("organization", record.organization, Organization.name),
+        ("organization_website", record.organization_website, Organization.website),
+        ("organization_email", record.organization_email, Organization.email),
+        ("name", record.name, Service.name),
+        ("url", record.url, Service.url),
+        ("email", record.email, Service.email),
+        ("source", record.source, Service.source),
+    ]
+    if record.location is not None:
+        location = record.location
+        values += [
+            ("location_id", location.id, Location.id),
+            ("location_name", location.name, Location.name),
+            ("address", location.address_1, Location.address_1),
+            ("postal_code", location.postal_code, Location.postal_code),
+            ("city", location.city, Location.city),
+        ]
+    for language, (name, _) in record.translations.items():
+        values += [
+            ("language", language, ServiceTranslation.language),
+            (f"name_{language}", name, ServiceTranslation.name),
+        ]
+    return [
+        (field, f"longer than {limit} characters ({len(value)})")
+        for field, value, column in values
+        if len(value) > (limit := _length(column))
+    ]
 
 
 __all__ = [

@@ -7,7 +7,6 @@ database stays exactly as it was. A record equal to what is stored is left untou
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lotse.catalogue.files import read_csv_file
 from lotse.catalogue.records import (
     CatalogueError,
     Invalid,
@@ -42,6 +42,9 @@ from lotse.models import utcnow
 from lotse.schedule import Rule, rule_from_schedule, rules_to_byday
 from lotse.taxonomy import sync_terms
 
+_AREA_NAME = Area.__table__.c.name.type.length
+_HOLIDAYS = Area.__table__.c.holidays.type.length
+_ALIAS = AreaAlias.__table__.c.alias.type.length
 PLACE_COLUMNS = ("name", "kind", "parent", "latitude", "longitude", "holidays", "aliases")
 
 
@@ -56,41 +59,44 @@ def read_places(path: Path) -> list[dict[str, Any]]:
     """Rows of a places file, checked (parents must exist in the file or be named before)."""
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in ("name", "kind", "parent") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CatalogueError([f"{path}:1: {', '.join(missing)}: missing column"])
-        for row in reader:
-            line = reader.line_num
-            name, kind = (row.get("name") or "").strip(), (row.get("kind") or "").strip()
-            if not name:
-                problems.append(f"{path}:{line}: name: must not be empty")
-                continue
-            if kind not in AREA_KINDS:
-                problems.append(
-                    f"{path}:{line}: kind: {kind!r} is not one of {', '.join(AREA_KINDS)}"
-                )
-            coordinates = []
-            for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
-                try:
-                    coordinates.append(check_coordinate(row.get(column) or "", low, high))
-                except Invalid as exc:
-                    problems.append(f"{path}:{line}: {column}: {exc}")
-            rows.append(
-                {
-                    "line": line,
-                    "name": name,
-                    "kind": kind,
-                    "parent": (row.get("parent") or "").strip(),
-                    "latitude": coordinates[0] if len(coordinates) == 2 else None,
-                    "longitude": coordinates[1] if len(coordinates) == 2 else None,
-                    "holidays": (row.get("holidays") or "").strip(),
-                    "aliases": sorted(
-                        {a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()}
-                    ),
-                }
-            )
+    header, found = read_csv_file(path, delimiter=",")
+    missing = [c for c in ("name", "kind", "parent") if c not in header]
+    if missing:
+        raise CatalogueError([f"{path}:1: {', '.join(missing)}: missing column"])
+    for line, row in found:
+        name, kind = (row.get("name") or "").strip(), (row.get("kind") or "").strip()
+        if not name:
+            problems.append(f"{path}:{line}: name: must not be empty")
+            continue
+        if kind not in AREA_KINDS:
+            problems.append(f"{path}:{line}: kind: {kind!r} is not one of {', '.join(AREA_KINDS)}")
+        for column, value, limit in (
+            ("name", name, _AREA_NAME),
+            ("holidays", (row.get("holidays") or "").strip(), _HOLIDAYS),
+            *(("aliases", a.strip(), _ALIAS) for a in (row.get("aliases") or "").split("|")),
+        ):
+            if len(value) > limit:  # PostgreSQL would refuse the import with an error
+                problems.append(f"{path}:{line}: {column}: longer than {limit} characters")
+        coordinates = []
+        for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+            try:
+                coordinates.append(check_coordinate(row.get(column) or "", low, high))
+            except Invalid as exc:
+                problems.append(f"{path}:{line}: {column}: {exc}")
+        rows.append(
+            {
+                "line": line,
+                "name": name,
+                "kind": kind,
+                "parent": (row.get("parent") or "").strip(),
+                "latitude": coordinates[0] if len(coordinates) == 2 else None,
+                "longitude": coordinates[1] if len(coordinates) == 2 else None,
+                "holidays": (row.get("holidays") or "").strip(),
+                "aliases": sorted(
+                    {a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()}
+                ),
+            }
+        )
     names = [r["name"] for r in rows]
     for row in rows:
         if names.count(row["name"]) > 1 and names.index(row["name"]) != rows.index(row):
