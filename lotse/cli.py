@@ -237,6 +237,8 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from lotse import backup_cli
+
     parser = argparse.ArgumentParser(prog="lotse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     cli_admin.add_commands(sub)
@@ -298,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     purge = priv.add_parser("purge", help="delete or anonymise what is past retention now")
     purge.add_argument("--days", type=int, help="default: LOTSE_RETENTION_DAYS (90)")
     purge.set_defaults(func=cmd_privacy_purge)
+    backup_cli.register(sub)
     return parser
 
 
