@@ -81,7 +81,7 @@ validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 run: install train
 	$(PY) -m lotse.cli run
 
-test: install browser train validate nlu-eval
+test: install lint browser train validate nlu-eval
 	$(PY) -m pytest -q --durations=10
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-scaleout
@@ -115,6 +115,7 @@ test-e2e: install browser train
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Benchmarks (not part of make test): figures printed and written to var/bench/.
 bench: install train

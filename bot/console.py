@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bot.conversation import Button, Chat, Gateway, Reply
+from bot.commands import dispatch
+from bot.conversation import Gateway
 from bot.rasa_client import RasaClient
+from bot.replies import Button, Chat, Reply, coalesce
 from lotse.settings import Settings
 
 QUIT = {"/quit", "/exit"}
@@ -33,7 +35,7 @@ async def chat_loop(gateway: Gateway, chat: Chat, out=sys.stdout) -> None:
 
     def show(replies: list[Reply]) -> None:
         numbered.clear()
-        for reply in replies:
+        for reply in coalesce(replies):
             print("lotse> " + render(reply, numbered).replace("\n", "\n       "), file=out)
         out.flush()
 
@@ -46,14 +48,8 @@ async def chat_loop(gateway: Gateway, chat: Chat, out=sys.stdout) -> None:
             break
         if line.isdigit() and 1 <= int(line) <= len(numbered):
             show(await gateway.on_button(chat, numbered[int(line) - 1].token))
-        elif line == "/help":
-            show(await gateway.on_help(chat))
-        elif line == "/language":
-            show(await gateway.on_language_command(chat))
-        elif line == "/start":
-            show(await gateway.on_start(chat))
-        elif line.startswith("/"):
-            show(await gateway.on_unknown_command(chat))
+        elif line.startswith("/"):  # the same commands as in Telegram (bot/commands.py)
+            show(await dispatch(gateway, chat, line))
         else:
             show(await gateway.on_text(chat, line))
 

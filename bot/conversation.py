@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot import metrics
 from bot.privacy_flow import LEAVE_CALLBACK, PRIVACY_PREFIX, PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.replies import Button, Chat, Reply
 from bot.texts import Texts, load_texts
 from lotse import LANGUAGE_NAMES, LANGUAGES
 from lotse.buttons import issue_token, redeem_token
@@ -47,33 +47,6 @@ MAX_NLU_CHARS = 1000
 """Longer messages are understood from their beginning (NLU cost grows with length)."""
 BUTTONS_PER_ROW = 2
 LANGUAGE_PAYLOAD = "@language:"  # gateway-internal payloads never reach Rasa
-
-
-@dataclass(frozen=True)
-class Chat:
-    """Who we talk to: a stable conversation id and the client app's language, if known."""
-
-    conversation_id: str
-    language_code: str | None = None
-    user_id: int | None = None
-    """The Telegram user who wrote or pressed (a facilitator, in a desk group)."""
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    token: str
-
-
-@dataclass
-class Reply:
-    text: str
-    buttons: list[list[Button]] = field(default_factory=list)
-    html: str | None = None
-    """The same text with Telegram HTML (offer cards: bold name, map link); `text` is plain."""
-    request_contact: str | None = None
-    """A share-contact button with this label (the phone number for a callback)."""
-    remove_keyboard: bool = False
 
 
 class Gateway:
@@ -129,7 +102,8 @@ class Gateway:
             except Exception:
                 log.exception("desk lookup failed; answering with Lotse")
         replies = await self._ask_rasa(chat, text)
-        # after the turn: the notice speaks the language Lotse just found in this first message
+        # asked after the turn: the notice speaks the language Lotse just found in this first
+        # message; it opens the answer, in the same Telegram message (bot/replies.py)
         notice = await self.privacy.notice_if_first(chat)
         return [*notice, *replies]
 
@@ -146,7 +120,7 @@ class Gateway:
         except Exception:
             log.exception("could not read the callback request")
             return [Reply(self.texts.get(language, "unavailable"))]
-        return [Reply(text, await self._tokens(chat, options) if options else [])]
+        return [Reply(text, await self.tokens(chat, options) if options else [])]
 
     async def on_facilitator_command(self, chat: Chat, command: str) -> list[Reply]:
         replies = None
@@ -175,8 +149,8 @@ class Gateway:
         return replies
 
     async def on_start(self, chat: Chat) -> list[Reply]:
-        notice = await self.privacy.notice_if_first(chat)
-        return [*notice, *await self._ask_rasa(chat, "/greet")]
+        greeting = await self._ask_rasa(chat, "/greet")
+        return [*await self.privacy.notice_if_first(chat), *greeting]
 
     async def on_help(self, chat: Chat) -> list[Reply]:
         return [await self.text_reply(chat, "help")]
@@ -190,7 +164,7 @@ class Gateway:
     async def on_language_command(self, chat: Chat) -> list[Reply]:
         language = await self.language_for(chat)
         options = [(LANGUAGE_NAMES[code], f"{LANGUAGE_PAYLOAD}{code}") for code in LANGUAGES]
-        buttons = await self._tokens(chat, options)
+        buttons = await self.tokens(chat, options)
         return [Reply(self.texts.get(language, "choose_language"), buttons)]
 
     async def redeem(self, chat: Chat, token: str) -> str | None:
@@ -213,6 +187,11 @@ class Gateway:
         except Exception:  # the database is down: say so, never stay silent
             log.exception("could not look up a button")
             return [await self.text_reply(chat, "unavailable")]
+        return await self.on_payload(chat, payload)
+
+    async def on_payload(self, chat: Chat, payload: str | None) -> list[Reply]:
+        """What a pressed button stands for (redeemed once, by the caller); None: forged or
+        stale."""
         if payload is None or payload.startswith(DESK_PREFIX):
             return [await self.text_reply(chat, "button_expired")]
         if payload.startswith(LANGUAGE_PAYLOAD):
@@ -280,7 +259,7 @@ class Gateway:
         else:
             reply = Reply(self.texts.get(language, "unavailable"))
         if self.desk is not None and message != "/greet":
-            reply.buttons = await self._tokens(chat, [self.privacy.leave_callback_button(language)])
+            reply.buttons = await self.tokens(chat, [self.privacy.leave_callback_button(language)])
         return reply
 
     async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
@@ -298,7 +277,7 @@ class Gateway:
         parts = split_text(text) if text else [""]
         replies = [Reply(part) for part in parts]
         if options:
-            replies[-1].buttons = await self._tokens(chat, options)
+            replies[-1].buttons = await self.tokens(chat, options)
         return replies
 
     async def _render_card(self, chat: Chat, custom: dict) -> list[Reply]:
@@ -308,7 +287,7 @@ class Gateway:
         html = str(card.get("html") or "").strip()
         reply = Reply(text, html=html if 0 < len(html) <= TELEGRAM_TEXT_LIMIT else None)
         if options := _options(custom.get("buttons")):
-            reply.buttons = await self._tokens(chat, options)
+            reply.buttons = await self.tokens(chat, options)
         return [reply] if text else []
 
     async def _request_contact(self, chat: Chat, spec: dict) -> list[Reply]:
@@ -338,7 +317,7 @@ class Gateway:
             return [Reply(text)]
         return await self._ask_rasa(chat, "/inform" + json.dumps({"location": place}))
 
-    async def _tokens(self, chat: Chat, options: list[tuple[str, str]]) -> list[list[Button]]:
+    async def tokens(self, chat: Chat, options: list[tuple[str, str]]) -> list[list[Button]]:
         """Store payloads server-side and lay the buttons out in rows."""
 
         def store(session: Session) -> list[Button]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from bot.conversation import Reply
+from bot.replies import Reply
 from lotse import callbacks, handoff
 from lotse.db import in_session
 from lotse.desk import CLIENT_PREFIX, DESK_PREFIX, outcome_buttons, queue_lines, request_values, txt

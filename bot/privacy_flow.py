@@ -4,18 +4,15 @@ and a callback request left while Rasa is unreachable (the gateway stores it its
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from bot.replies import Chat, GatewayServices, Reply
 from bot.retention import erase_tracker
 from lotse import callbacks, privacy
 from lotse.db import in_session
 from lotse.models import utcnow
 from lotse.settings import load_settings
-
-if TYPE_CHECKING:
-    from bot.conversation import Chat, Gateway, Reply
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +21,11 @@ LEAVE_CALLBACK = "@callback:leave"
 
 
 class PrivacyFlow:
-    def __init__(self, gateway: Gateway, notice: bool = True) -> None:
+    def __init__(self, gateway: GatewayServices, notice: bool = True) -> None:
         self.gateway = gateway
         self.notice = notice
 
     def _reply(self, text: str) -> Reply:
-        from bot.conversation import Reply
-
         return Reply(text)
 
     async def notice_if_first(self, chat: Chat) -> list[Reply]:
@@ -54,14 +49,14 @@ class PrivacyFlow:
             text += "\n\n" + details.format(url=settings.privacy_policy_url)
         ok = gateway.texts.get(language, "privacy_ok")
         reply = self._reply(text)
-        reply.buttons = await gateway._tokens(chat, [(ok, f"{PRIVACY_PREFIX}ok")])
+        reply.buttons = await gateway.tokens(chat, [(ok, f"{PRIVACY_PREFIX}ok")])
         return [reply]
 
     async def offer_deletion(self, chat: Chat) -> list[Reply]:
         gateway = self.gateway
         language = await gateway.language_for(chat)
         reply = self._reply(gateway.texts.get(language, "delete_confirm"))
-        reply.buttons = await gateway._tokens(
+        reply.buttons = await gateway.tokens(
             chat,
             [
                 (gateway.texts.get(language, "delete_yes"), f"{PRIVACY_PREFIX}delete"),

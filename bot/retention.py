@@ -1,7 +1,7 @@
 """Retention, Rasa's trackers included: an expired conversation's tracker is erased first (SQL
 tracker store: its events deleted; in-memory store: replaced with none through Rasa's API), and
 only then its rows; a tracker that cannot be erased now keeps its rows for the next hourly run,
-so nothing is left behind unseen. Run hourly by the gateway (bot/telegram_desk.py)."""
+so nothing is left behind unseen. Run hourly by the gateway (bot/jobs.py)."""
 
 from __future__ import annotations
 

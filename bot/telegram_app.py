@@ -4,82 +4,35 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-from telegram.constants import ChatType, ParseMode
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot import health_server, telegram_desk
+from bot import health_server, jobs, request_handlers
 from bot.aiohttp_request import AiohttpRequest
-from bot.conversation import Chat, Gateway, Reply
+from bot.commands import CLIENT_COMMANDS, dispatch
+from bot.conversation import Gateway
+from bot.facilitators import FacilitatorDesk
 from bot.flood import FloodLimit, Verdict
 from bot.ordering import PerChatUpdateProcessor
+from bot.outbox_sender import OutboxSender
 from bot.rasa_client import RasaClient
+from bot.telegram_io import chat_of, gateway_of, keyboard_after_press, send_replies, send_to
 from lotse import DEFAULT_LANGUAGE, LANGUAGES
 from lotse.settings import Settings
 
 log = logging.getLogger(__name__)
-
-COMMANDS = ("start", "help", "language", "status", "delete")
-
-
-def chat_of(update: Update) -> Chat:
-    user = update.effective_user
-    return Chat(
-        conversation_id=f"tg:{update.effective_chat.id}",
-        language_code=user.language_code if user else None,
-        user_id=user.id if user and update.effective_chat.type == ChatType.PRIVATE else None,
-    )
-
-
-def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
-    if reply.request_contact:
-        button = KeyboardButton(reply.request_contact, request_contact=True)
-        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
-    if reply.remove_keyboard and not reply.buttons:
-        return ReplyKeyboardRemove()
-    if not reply.buttons:
-        return None
-    rows = [
-        [InlineKeyboardButton(b.title, callback_data=b.token) for b in row] for row in reply.buttons
-    ]
-    return InlineKeyboardMarkup(rows)
-
-
-async def send_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
-    for reply in replies:
-        await context.bot.send_message(
-            chat_id=chat_id,
-            text=reply.html or reply.text,
-            parse_mode=ParseMode.HTML if reply.html else None,
-            reply_markup=markup(reply),
-            disable_web_page_preview=True,
-        )
-
-
-async def send_replies(update: Update, context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]):
-    await send_to(context, update.effective_chat.id, replies)
-
-
-def gateway_of(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
-    return context.application.bot_data["gateway"]
+UNREADABLE = "\0unreadable"
+"""A button whose token could not be looked up (database down)."""
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,18 +43,10 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send_replies(update, context, replies)
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_replies(update, context, await gateway_of(context).on_start(chat_of(update)))
-
-
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_replies(update, context, await gateway_of(context).on_help(chat_of(update)))
-
-
-async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_replies(
-        update, context, await gateway_of(context).on_language_command(chat_of(update))
-    )
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every command, for clients and facilitators, through the one table (bot/commands.py)."""
+    text = update.effective_message.text or "/"
+    await send_replies(update, context, await dispatch(gateway_of(context), chat_of(update), text))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -161,31 +106,36 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send_replies(update, context, await gateway_of(context).on_non_text(chat_of(update)))
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send_replies(
-        update, context, await gateway_of(context).on_unknown_command(chat_of(update))
-    )
-
-
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A pressed button: its token is redeemed once here; desk buttons go to the desk, the
+    rest to the gateway."""
     query = update.callback_query
     chat = chat_of(update)
+    gateway = gateway_of(context)
     try:
-        payload = await gateway_of(context).redeem(chat, query.data or "")
-    except Exception:
-        payload = None  # the gateway answers "unavailable" below
-    if telegram_desk.is_desk_payload(payload):
-        await telegram_desk.on_desk_button(update, context, str(payload))
+        payload = await gateway.redeem(chat, query.data or "")
+    except Exception:  # the database is down: say so below, never stay silent
+        log.exception("could not look up a button")
+        payload = UNREADABLE
+    if request_handlers.is_desk_payload(payload):
+        await request_handlers.on_desk_button(update, context, str(payload))
         return
     await query.answer()
-    if query.message is not None:  # the keyboard has done its job: remove it, keep the text
+    if query.message is not None:  # the keyboard has done its job; rows still waiting stay
+        keyboard = getattr(query.message, "reply_markup", None)
+        lasting = context.application.bot_data["lasting_titles"]
         try:
-            await query.edit_message_reply_markup(reply_markup=None)
+            await query.edit_message_reply_markup(
+                reply_markup=keyboard_after_press(keyboard, lasting, query.data or "")
+            )
         except Exception:  # an old message may no longer be editable; not worth failing for
-            log.debug("could not remove the keyboard", exc_info=True)
+            log.debug("could not change the keyboard", exc_info=True)
     if update.effective_chat.type != ChatType.PRIVATE:
         return  # a stale or forged press in a group: nothing to say there
-    replies = await gateway_of(context).on_button(chat, query.data or "")
+    if payload is UNREADABLE:
+        replies = [await gateway.text_reply(chat, "unavailable")]
+    else:
+        replies = await gateway.on_payload(chat, payload)
     await send_replies(update, context, replies)
 
 
@@ -202,10 +152,12 @@ async def post_init(application: Application) -> None:
     """Register the command menu in every language (Telegram picks by the user's app language)."""
     texts = application.bot_data["gateway"].texts
     for language in LANGUAGES:
-        commands = [BotCommand(c, texts.get(language, f"command_{c}")) for c in COMMANDS]
+        commands = [
+            BotCommand(c.name, texts.get(language, f"command_{c.name}")) for c in CLIENT_COMMANDS
+        ]
         code = None if language == DEFAULT_LANGUAGE else language
         await application.bot.set_my_commands(commands, language_code=code)
-    telegram_desk.start_jobs(application, application.bot_data["settings"])
+    jobs.start(application, application.bot_data["settings"])
     application.bot_data["health_server"] = await health_server.start(
         application.bot_data["settings"], application.bot_data["gateway"].rasa
     )
@@ -250,18 +202,28 @@ def build_application(settings: Settings) -> Application:
     application.bot_data["update_flood"] = FloodLimit(
         settings.flood_max_updates, settings.flood_window_seconds
     )
-    sender = telegram_desk.install(application, settings)
-    application.bot_data["gateway"] = Gateway(
+    sender = OutboxSender(application.bot)
+    desk = FacilitatorDesk(notify=sender.nudge)
+    gateway = Gateway(
         RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token),
-        desk=application.bot_data["desk"],
+        desk=desk,
         after_turn=sender.nudge,
+    )
+    application.bot_data.update(
+        settings=settings,
+        outbox=sender,
+        desk=desk,
+        gateway=gateway,
+        lasting_titles={gateway.texts.get(lang, "privacy_ok") for lang in LANGUAGES},
     )
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, limit_every_update), group=-1)
-    application.add_handler(CommandHandler("start", on_start, filters=private))
-    application.add_handler(CommandHandler("help", on_help, filters=private))
-    application.add_handler(CommandHandler("language", on_language, filters=private))
-    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_command))
+    application.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & filters.CONTACT, request_handlers.on_contact
+        )
+    )
     application.add_handler(
         MessageHandler(
             private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGES, on_text
@@ -276,6 +238,3 @@ def build_application(settings: Settings) -> Application:
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_error_handler(on_error)
     return application
-
-
-__all__ = ["ChatType", "build_application"]

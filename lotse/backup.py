@@ -20,7 +20,8 @@ from urllib.parse import quote
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from lotse import migrate
+from lotse import backup_postgres, migrate
+from lotse.backup_postgres import BackupError
 from lotse.db import get_engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -31,15 +32,6 @@ SEEDED_BY_MIGRATIONS = frozenset({"alembic_version", "app_secret", "catalogue_re
 """Tables the migrations fill themselves: rows there do not make a database "hold data"."""
 BUSY_SECONDS = 15.0
 """How long SQLite waits for a lock a running Lotse holds, then gives up unchanged."""
-
-
-class BackupError(Exception):
-    """A refusal or failure with a message for the operator."""
-
-    def __init__(self, message: str, changed: bool = False) -> None:
-        super().__init__(message)
-        self.changed = changed
-        """False: the database is exactly as it was."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +84,6 @@ def backup(database_url: str, output: Path) -> BackupFile:
             os.close(fd)
             _sqlite_backup(_sqlite_path(database_url), partial)
         else:
-            from lotse import backup_postgres
-
             with os.fdopen(fd, "wb") as out:
                 backup_postgres.dump(database_url, out)
                 out.flush()
@@ -189,8 +179,6 @@ def _revisions(path: Path, engine: str) -> list[str] | None:
     """The Alembic revisions stored in a backup; None without an alembic_version table."""
     if engine == "sqlite":
         return _sqlite_revisions(path)
-    from lotse import backup_postgres
-
     return backup_postgres.revisions(path)
 
 
@@ -279,8 +267,6 @@ def restore(database_url: str, path: Path, replace: bool = False) -> Restored:
     if engine == "sqlite":
         _sqlite_restore(path, _sqlite_path(database_url))
     else:
-        from lotse import backup_postgres
-
         backup_postgres.restore(database_url, path)
     get_engine(database_url).dispose()
     try:

@@ -20,13 +20,21 @@ from typing import IO
 from sqlalchemy import inspect
 from sqlalchemy.engine import URL, make_url
 
-from lotse.backup import BackupError
 from lotse.db import get_engine
 
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 """Where Debian's postgresql-client puts its tools (one folder per version); then PATH."""
 LOCK_TIMEOUT = "15s"
 """A restore waits this long for tables a running Lotse holds, then gives up unchanged."""
+
+
+class BackupError(Exception):
+    """A refusal or failure with a message for the operator."""
+
+    def __init__(self, message: str, changed: bool = False) -> None:
+        super().__init__(message)
+        self.changed = changed
+        """False: the database is exactly as it was."""
 
 
 def find_tool(name: str) -> str:

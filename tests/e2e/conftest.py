@@ -285,6 +285,13 @@ async def answer(user: FakeUser, quiet: float = 2.0, timeout: float = 30.0) -> l
     return [first, *await settle(user, quiet=quiet)]
 
 
+def parts(messages: list[dict]) -> list[str]:
+    """The parts of the answers as Lotse wrote them, before the gateway joined them into as few
+    Telegram messages as fit (bot/replies.py joins with an empty line): the privacy notice, a
+    header, each offer card …"""
+    return [part for m in messages for part in (m.get("text") or "").split("\n\n")]
+
+
 def _titles(section: str, key: str) -> set[str]:
     from lotse import LANGUAGES
     from lotse.i18n import section as texts

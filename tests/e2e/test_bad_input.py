@@ -87,7 +87,9 @@ async def test_a_shared_location_answers_the_place_question(lotse, new_user) -> 
     assert "town" in (await user.wait_for_reply(timeout=30))["text"]
     await user.send_location(47.6140, 7.6650)  # in Lörrach
     seen = await replies_until(user, ends_offer_list)
-    assert seen[0]["text"] == "🏠 Housing · Lörrach\nHere is where you can get help in Lörrach:"
+    assert seen[0]["text"].startswith(
+        "🏠 Housing · Lörrach\nHere is where you can get help in Lörrach:\n\n"
+    )  # the header and the cards in one message
     await user.send_location(53.55, 9.99)  # Hamburg: outside the catalogue
     reply = await user.wait_for_reply(timeout=30)
     assert reply["text"].startswith("Thanks for your location. It is outside the area")

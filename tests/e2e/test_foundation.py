@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import answer, ends_offer_list, replies_until
+from tests.e2e.conftest import answer, ends_offer_list, parts, replies_until
 
 pytestmark = pytest.mark.e2e
 
@@ -22,12 +22,13 @@ async def test_german_housing_question_in_loerrach(lotse, new_user) -> None:
     user = new_user("de")
     await user.send("Ich suche eine Wohnung in Lörrach")
     seen = await replies_until(user, ends_offer_list)
-    texts = [m["text"] for m in seen]
+    [answer] = seen  # the header, three cards and the buttons: one Telegram message
+    texts = parts(seen)
     assert texts[0] == "🏠 Wohnen · Lörrach\nHier bekommen Sie Hilfe in Lörrach:"
-    card = next(m for m in seen if "Fachstelle Wohnen der Stadt Lörrach" in m["text"])
+    card = answer
+    text = next(t for t in texts if "Fachstelle Wohnen der Stadt Lörrach" in t)
     # name, what they do, address with map link, phone, hours with "open now / next open",
     # languages, from the demo catalogue in the database
-    text = card["text"]
     assert "📍 Modellweg 119, 79539 Lörrach" in text
     assert "📞 +49 7621 555 0938" in text
     assert "🕒 Mo–Fr 8:30–12:00; Do 14:00–17:00 · " in text
@@ -39,13 +40,15 @@ async def test_german_housing_question_in_loerrach(lotse, new_user) -> None:
     entities = {e["type"] for e in card.get("entities") or []}
     assert {"bold", "text_link"} <= entities, card.get("entities")
     assert len(texts) == 4  # a header and three cards
+    bold = [e for e in card.get("entities") or [] if e["type"] == "bold"]
+    assert len(bold) == 3  # each card's name
 
 
 async def test_english_question_gets_an_english_answer(lotse, new_user) -> None:
     user = new_user("en")
     await user.send("I am looking for a flat in Loerrach")
     seen = await replies_until(user, ends_offer_list)
-    assert seen[0]["text"] == "🏠 Housing · Lörrach\nHere is where you can get help in Lörrach:"
+    assert parts(seen)[0] == "🏠 Housing · Lörrach\nHere is where you can get help in Lörrach:"
 
 
 async def test_without_a_place_lotse_asks_then_answers(lotse, new_user) -> None:
@@ -60,7 +63,7 @@ async def test_without_a_place_lotse_asks_then_answers(lotse, new_user) -> None:
     assert "Duldung" in buttons(status)
     await user.press("Duldung", message=status)
     seen = await replies_until(user, ends_offer_list)
-    assert seen[0]["text"] == "💼 Arbeit · Schopfheim\nHier bekommen Sie Hilfe in Schopfheim:"
+    assert parts(seen)[0] == "💼 Arbeit · Schopfheim\nHier bekommen Sie Hilfe in Schopfheim:"
     names = " ".join(m["text"] for m in seen)
     assert "Agentur für Arbeit" in names and "Jobcenter" not in names
 
@@ -92,7 +95,7 @@ async def test_start_buttons_lead_to_offers(lotse, new_user) -> None:
     assert question["text"] == "In welchem Ort oder Berliner Bezirk wohnen Sie?"
     await user.send("Weil am Rhein")
     seen = await replies_until(user, ends_offer_list)
-    assert "Fachstelle Wohnen der Stadt Weil am Rhein" in seen[1]["text"]
+    assert "Fachstelle Wohnen der Stadt Weil am Rhein" in parts(seen)[1]
 
 
 async def test_language_command_switches_the_reply_language(lotse, new_user) -> None:

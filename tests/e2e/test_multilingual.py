@@ -9,7 +9,7 @@ import yaml
 
 from lotse.text import isolate
 from tests.conftest import project_root
-from tests.e2e.conftest import offer_list, replies_until, settle
+from tests.e2e.conftest import offer_list, parts, replies_until, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -81,7 +81,7 @@ async def test_a_question_is_answered_in_its_language(
     await user.send(question)
     seen = await offer_list(user)  # a status question on the way: "prefer not to say"
     header = said(lang, "utter_offers_found", location=place, understood="").lstrip("\n")
-    assert any(m["text"].endswith(header) for m in seen), [m["text"] for m in seen]
+    assert any(p.endswith(header) for p in parts(seen)), [m["text"] for m in seen]
     assert any(card in m["text"] for m in seen), [m["text"] for m in seen]
 
 
@@ -90,11 +90,10 @@ async def test_arabic_speaking_offers_come_first_in_neukoelln(lotse, new_user) -
     await user.send("أبحث عن شقة للإيجار في نويكولن، ساعدوني")
     seen = await offer_list(user)
     found = said("ar", "utter_offers_found", location="Neukölln", understood="").lstrip("\n")
-    header = next(i for i, m in enumerate(seen) if m["text"].endswith(found))
-    assert seen[header]["text"].startswith(
-        "🏠 السكن · \u2068Neukölln\u2069\n"
-    )  # what was understood
-    first_card = seen[header + 1]["text"]
+    texts = parts(seen)
+    header = next(i for i, p in enumerate(texts) if p.endswith(found))
+    assert texts[header].startswith("🏠 السكن · \u2068Neukölln\u2069\n")  # what was understood
+    first_card = texts[header + 1]
     assert "Mieterberatung Neukölln" in first_card  # Arabic-speaking, though not first by name
     assert "العربية" in first_card
     assert "\u2068" in first_card  # values isolated inside the right-to-left reply

@@ -307,8 +307,9 @@ def test_rasa_endpoints_follow_the_settings(tmp_path: Path) -> None:
 async def test_a_live_chat_relays_exactly_what_was_written(url: str, monkeypatch) -> None:
     """Line breaks, a leading slash and text beyond the NLU's 1000 characters reach the other
     side unchanged, split only at Telegram's 4096 (issue 14, item 7)."""
-    from bot.conversation import Chat, Gateway
+    from bot.conversation import Gateway
     from bot.facilitators import FacilitatorDesk
+    from bot.replies import Chat
     from lotse.settings import load_settings
 
     monkeypatch.setenv("DATABASE_URL", url)

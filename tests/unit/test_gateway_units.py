@@ -97,7 +97,8 @@ class _NoRasa:
 
 
 async def test_a_shared_location_becomes_the_place_answer(small_db) -> None:
-    from bot.conversation import Chat, Gateway
+    from bot.conversation import Gateway
+    from bot.replies import Chat
 
     rasa = _NoRasa()
     gateway = Gateway(rasa)  # type: ignore[arg-type]

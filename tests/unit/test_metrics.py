@@ -13,10 +13,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import delete
 
 from bot import metrics
-from bot.conversation import Chat, Gateway
+from bot.conversation import Gateway
 from bot.health_server import health_body, make_app
 from bot.metrics import BacklogCollector
 from bot.rasa_client import RasaUnavailable
+from bot.replies import Chat
 from lotse import outbox
 from lotse.db import session_scope
 from lotse.desk_models import CallbackRequest, OutboxMessage

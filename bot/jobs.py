@@ -1,0 +1,60 @@
+"""The gateway's repeating jobs (PTB's JobQueue): send the outbox, remind desks of requests
+nobody took, and apply retention."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.ext import Application, ContextTypes
+
+from bot import retention
+from bot.outbox_sender import OutboxSender
+from lotse import callbacks
+from lotse.db import in_session
+from lotse.models import utcnow
+from lotse.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+    settings: Settings = context.application.bot_data["settings"]
+    sender: OutboxSender = context.application.bot_data["outbox"]
+    try:
+        sent = await in_session(
+            lambda s: callbacks.send_reminders(
+                s,
+                utcnow(),
+                timedelta(minutes=settings.callback_remind_minutes),
+                timedelta(minutes=settings.callback_escalate_minutes),
+            )
+        )
+    except Exception:
+        log.exception("reminders: database unavailable")
+        return
+    if sent:
+        sender.nudge()
+
+
+async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Retention, hourly: conversations (their Rasa trackers first) and closed requests past
+    LOTSE_RETENTION_DAYS (bot/retention.py)."""
+    settings: Settings = context.application.bot_data["settings"]
+    try:
+        done = await retention.purge(settings, context.application.bot_data["gateway"].rasa)
+    except Exception:
+        log.exception("retention: database unavailable")
+        return
+    if any(done.values()):
+        log.info("retention: %s", done)
+
+
+def start(application: Application, settings: Settings) -> None:
+    sender: OutboxSender = application.bot_data["outbox"]
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        sender.job, interval=settings.outbox_interval_seconds, first=0.2, name="outbox"
+    )
+    application.job_queue.run_repeating(remind, interval=60, first=30, name="reminders")
+    application.job_queue.run_repeating(purge, interval=3600, first=60, name="retention")

@@ -1,0 +1,43 @@
+"""Telegram handlers around callback requests: the desk's buttons ([Take] …) and a shared
+contact (the client's number for a callback). Commands go through bot/commands.py."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.facilitators import FacilitatorDesk
+from bot.telegram_io import chat_of, gateway_of, send_replies
+from lotse.desk import DESK_PREFIX
+
+log = logging.getLogger(__name__)
+
+
+def is_desk_payload(payload: str | None) -> bool:
+    return bool(payload) and str(payload).startswith(DESK_PREFIX)
+
+
+async def on_desk_button(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
+    """[Take] and the other desk buttons: checked against the registry; refusals only to the
+    presser (an alert), never into the group."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    desk: FacilitatorDesk = context.application.bot_data["desk"]
+    answer = await desk.on_desk_button(update.effective_user.id, payload)
+    await query.answer(answer.alert, show_alert=bool(answer.alert))
+    if not answer.keep_keyboard and query.message is not None:
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except Exception:
+            log.debug("could not remove the keyboard", exc_info=True)
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and message.contact is not None
+    contact = message.contact
+    own = bool(update.effective_user) and contact.user_id == update.effective_user.id
+    replies = await gateway_of(context).on_contact(chat_of(update), contact.phone_number, own)
+    await send_replies(update, context, replies)
