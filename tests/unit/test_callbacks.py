@@ -413,3 +413,46 @@ def test_a_deactivated_facilitator_hands_back_chats_and_requests(url: str) -> No
     told = [m for m in outbox_rows(url)[before:] if m.chat_id == 42]
     assert any("Anna" in m.text for m in told)  # the client learns the chat has ended
     assert desk_posts(url) == posts + 1  # back on the desk with [Take]
+
+
+def test_deactivating_in_the_admin_hands_back_the_requests(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The admin's path of item 6: unticking "active" on the facilitator's edit page does what
+    `lotse facilitator remove` does."""
+    import html
+    import re
+
+    from starlette.testclient import TestClient
+
+    from admin.app import create_app
+    from lotse import admin_accounts
+    from lotse.desk_models import Facilitator
+    from lotse.settings import Settings, load_settings
+
+    request_id = claimed_by_anna(url)
+    with session_scope(url) as s:
+        admin_accounts.add_account(s, "Amina", "ein-langes-Passwort")
+        anna_id = s.scalar(select(Facilitator.id).where(Facilitator.telegram_user_id == ANNA))
+    monkeypatch.setenv("DATABASE_URL", url)
+    load_settings.cache_clear()
+    base = "http://admin.test"
+    client = TestClient(create_app(Settings(database_url=url)), base_url=base)
+    client.headers["Origin"] = base
+    client.post("/admin/login", data={"username": "Amina", "password": "ein-langes-Passwort"})
+    page = client.get(f"/admin/facilitator/edit/{anna_id}").text
+    fields = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', page))
+    fields.pop("active", None)  # an unticked checkbox is not sent
+    fields.pop("save", None)
+    for name in ("regions", "languages", "topics"):  # JSON list fields, shown as they are stored
+        shown = re.search(rf'name="{name}"[^>]*>([^<]*)</textarea>', page)
+        fields[name] = html.unescape(shown.group(1)).strip() if shown else "[]"
+    fields["ui_language"] = "de"
+    saved = client.post(f"/admin/facilitator/edit/{anna_id}", data=fields)
+    errors = re.findall(r"invalid-feedback[^>]*>\s*([^<]+)", saved.text)
+    assert saved.status_code == 200, (errors, fields)
+    load_settings.cache_clear()
+    with session_scope(url) as s:
+        assert not s.get(Facilitator, anna_id).active
+        request = s.get(CallbackRequest, request_id)
+        assert request.status == "open" and request.facilitator_id is None
