@@ -103,8 +103,11 @@ class Gateway:
                 log.exception("desk lookup failed; answering with Lotse")
         replies = await self._ask_rasa(chat, text)
         # asked after the turn: the notice speaks the language Lotse just found in this first
-        # message; it opens the answer, in the same Telegram message (bot/replies.py)
+        # message; it opens the answer, in the same Telegram message (bot/replies.py) — except
+        # an emergency answer, which nothing may precede
         notice = await self.privacy.notice_if_first(chat)
+        if any(reply.urgent for reply in replies):
+            return [*replies, *notice]
         return [*notice, *replies]
 
     async def on_delete_command(self, chat: Chat) -> list[Reply]:
@@ -247,6 +250,8 @@ class Gateway:
             metrics.count_turn(intent, language or current, "no_answer")
             return [await self._fallback(chat, message, language or current)]
         metrics.count_turn(intent, language or current)
+        if intent == "emergency":
+            replies[0].urgent = True
         return replies
 
     async def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
@@ -255,7 +260,7 @@ class Gateway:
         if find_phrase(message, self.emergency_phrases):
             log.warning("emergency answered by the gateway itself for %s", chat.conversation_id)
             text = self.texts.emergency.get(language) or self.texts.emergency["de"]
-            reply = Reply(text)
+            reply = Reply(text, urgent=True)
         else:
             reply = Reply(self.texts.get(language, "unavailable"))
         if self.desk is not None and message != "/greet":

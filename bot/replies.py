@@ -46,6 +46,8 @@ class Reply:
     request_contact: str | None = None
     """A share-contact button with this label (the phone number for a callback)."""
     remove_keyboard: bool = False
+    urgent: bool = False
+    """An emergency answer: nothing (not even the privacy notice) goes before it."""
 
     def markup_html(self) -> str:
         return self.html if self.html is not None else html_lib.escape(self.text, quote=False)
@@ -76,6 +78,7 @@ def _join(first: Reply, second: Reply) -> Reply:
         html=html,
         buttons=[*first.buttons, *second.buttons],
         remove_keyboard=first.remove_keyboard or second.remove_keyboard,
+        urgent=first.urgent or second.urgent,
     )
 
 
