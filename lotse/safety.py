@@ -1,70 +1,169 @@
 """The emergency safety net: curated phrases per language (data/safety/emergency_<lang>.txt).
 
 An acute-danger message must get the emergency numbers whatever the intent classifier says, so
-the NLU pipeline (nlu/safety_net.py) overrides the intent when a phrase matches. Phrases match
-whole words of the folded text (lotse.text.fold); a last word of six or more letters may carry up
-to four more (inflections: öldürece → öldüreceğini). Words of a look-alike phrase
-(data/safety/look_alike_<lang>.txt: "live in this camp") never count towards a danger.
+the NLU pipeline (nlu/safety_net.py) overrides the intent when a phrase matches, and the gateway
+answers with the numbers itself when Rasa is down. Phrases match whole words of the message as
+lotse.safety_words compares them (folded, apostrophes joined, Persian parts joined, endings and
+Arabic prefixes by the rule of the phrase's language).
+
+What is an emergency, in every language alike: danger to life or body now or just now — violence
+(he hits me, he hit me, strangling, a weapon, a threat to kill), suicide and wanting to die, rape,
+not breathing, unconscious, overdose or swallowed pills and poison, heart attack, stroke,
+seizures, heavy bleeding, drowning, fire and smoke, a missing child or a child at a window.
+
+What is not, in every language alike (data/safety/look_alike_<lang>.txt; the words of a
+look-alike never count towards a danger, the rest of the message still does):
+- not wanting to live *somewhere* (in this camp, im Heim, в общежитии, bu kampta, در کمپ) is a
+  housing question; not wanting to live at all is an emergency;
+- the asylum hearing, its letter, and violence or threats *in the home country* told for it;
+- not wanting one's messages stored; a child with a cold, a cough or a fever;
+- eviction and the landlord, the boss, the rent or German grammar that "will kill me", "dying to
+  find a job"; an illness in the past ("after his stroke last year").
+An emergency answer instead of help with a flat is a failure too, so a look-alike is added in all
+eight languages at once (tests/unit/test_safety_net.py holds the same sentences in each).
 Standard library only (also runs in Rasa).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from lotse.text import contains_words, fold
+from lotse.safety_words import (
+    DEFAULT_ENDINGS,
+    ENDINGS,
+    EXACT_MARK,
+    GAP,
+    STEM_MARK,
+    Word,
+    compile_word,
+    match_at,
+    message_forms,
+    words_of,
+)
 
-MIN_STEM = 6
-MAX_ENDING = 4
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "safety"
 
 Phrase = tuple[str, ...]
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """One listed phrase, compiled by the ending rule of its file's language."""
+
+    phrase: Phrase
+    language: str
+    words: tuple[Word, ...]
+
+
+_STEM_SIGN, _EXACT_SIGN, _GAP_SIGN = "ᛝ", "ᛞ", "ᛟ"
+"""Letters no message holds, standing in for `*`, `=` and `~` while the phrase is folded (fold
+drops punctuation)."""
+
+
+def compile_phrase(text: str, language: str) -> Pattern | None:
+    """A listed phrase, its words compared as message words are; `stem*` and `~` kept."""
+    signed = text.replace(STEM_MARK, _STEM_SIGN).replace(EXACT_MARK, _EXACT_SIGN)
+    words = [
+        GAP if w == _GAP_SIGN else w.replace(_STEM_SIGN, STEM_MARK).replace(_EXACT_SIGN, EXACT_MARK)
+        for w in words_of(signed.replace(GAP, f" {_GAP_SIGN} "))
+    ]
+    while words and words[0] == GAP:
+        words.pop(0)
+    while words and words[-1] == GAP:
+        words.pop()
+    if not words:
+        return None
+    rule = ENDINGS.get(language, DEFAULT_ENDINGS)
+    return Pattern(tuple(words), language, tuple(compile_word(w, rule) for w in words))
+
+
+def _index(patterns: Iterable[Pattern]) -> dict[str, list[Pattern]]:
+    """Patterns by the first two letters of their first word (one letter for one-letter words)."""
+    index: dict[str, list[Pattern]] = defaultdict(list)
+    for pattern in patterns:
+        index[pattern.words[0].form[:2]].append(pattern)
+    return dict(index)
+
+
+@dataclass(frozen=True)
 class PhraseNet:
     """Danger phrases, and look-alike phrases whose words can never count towards a danger."""
 
-    dangers: tuple[Phrase, ...]
-    look_alikes: tuple[Phrase, ...] = ()
+    dangers: tuple[Pattern, ...]
+    look_alikes: tuple[Pattern, ...] = ()
+    _dangers: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
+    _look_alikes: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_dangers", _index(self.dangers))
+        object.__setattr__(self, "_look_alikes", _index(self.look_alikes))
 
 
-def _read(path: Path) -> set[Phrase]:
-    phrases = set()
+def read_phrases(path: Path, language: str) -> set[Pattern]:
+    """The phrases of one list; `#` starts a comment line."""
+    patterns = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
-            words = tuple(fold(line).split())
-            if words:
-                phrases.add(words)
-    return phrases
+            pattern = compile_phrase(line, language)
+            if pattern:
+                patterns.add(pattern)
+    return patterns
+
+
+def _language(path: Path) -> str:
+    return path.stem.rsplit("_", 1)[-1]
 
 
 def load_phrases(directory: Path = DEFAULT_DIR) -> PhraseNet:
-    dangers: set[Phrase] = set()
+    dangers: set[Pattern] = set()
     for path in sorted(directory.glob("emergency_*.txt")):
-        dangers |= _read(path)
-    look_alikes: set[Phrase] = set()
+        dangers |= read_phrases(path, _language(path))
+    look_alikes: set[Pattern] = set()
     for path in sorted(directory.glob("look_alike_*.txt")):
-        look_alikes |= _read(path)
-    return PhraseNet(tuple(sorted(dangers)), tuple(sorted(look_alikes)))
+        look_alikes |= read_phrases(path, _language(path))
+    order = lambda p: (p.language, p.phrase)  # noqa: E731
+    return PhraseNet(tuple(sorted(dangers, key=order)), tuple(sorted(look_alikes, key=order)))
 
 
-def _blank_look_alikes(words: list[str], look_alikes: Sequence[Phrase]) -> list[str]:
+def _matches(
+    index: dict[str, list[Pattern]], forms: list[tuple[str, ...]]
+) -> Iterable[tuple[Pattern, int, int]]:
+    """Every (pattern, start, end) of `index` in the message."""
+    for start, readings in enumerate(forms):
+        if not readings[0]:
+            continue
+        seen: set[str] = set()
+        for reading in readings:
+            for key in (reading[:2], reading[:1]):
+                if key in seen:
+                    continue
+                seen.add(key)
+                for pattern in index.get(key, ()):
+                    end = match_at(pattern.words, forms, start)
+                    if end is not None:
+                        yield pattern, start, end
+
+
+def _blank_look_alikes(words: list[str], net: PhraseNet) -> list[str]:
     """The words of every look-alike phrase ("live in this camp") blanked out, so "I don't want
     to live in this camp" no longer holds "don't want to live"; the rest of the message still
     counts ("… in this camp, my husband hits me")."""
     out = list(words)
-    for phrase in look_alikes:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if contains_words(words[i : i + n], phrase, MAX_ENDING, MIN_STEM):
-                out[i : i + n] = [""] * n
+    for _, start, end in _matches(net._look_alikes, message_forms(words)):
+        out[start:end] = [""] * (end - start)
     return out
+
+
+def find_match(text: str, net: PhraseNet) -> Pattern | None:
+    """The first emergency phrase in `text` with its language, or None."""
+    forms = message_forms(_blank_look_alikes(words_of(text), net))
+    return next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
 
 
 def find_phrase(text: str, net: PhraseNet) -> Phrase | None:
     """The first emergency phrase in `text`, or None."""
-    words = _blank_look_alikes(fold(text).split(), net.look_alikes)
-    return next((p for p in net.dangers if contains_words(words, p, MAX_ENDING, MIN_STEM)), None)
+    match = find_match(text, net)
+    return match.phrase if match else None
