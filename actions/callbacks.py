@@ -26,7 +26,7 @@ from lotse.conversations import (
 )
 from lotse.desk import contact_phrase, slot_title, time_phrase, topic_label
 from lotse.desk_models import CONTACT_METHODS, DAY_PARTS
-from lotse.i18n import section
+from lotse.i18n import language_name, section
 from lotse.models import TOPICS, utcnow
 from lotse.text import isolate
 
@@ -185,12 +185,10 @@ class ActionAskPhoneShared(Action):
 
 def summary_values(tracker: Tracker, language: str) -> dict[str, str]:
     parsed = parse_time(tracker.get_slot("callback_time")) or (utcnow().date(), "am")
-    from lotse import LANGUAGE_NAMES
-
     return {
         "topic": topic_label(tracker.get_slot("topic") or "", language),
         "place": isolate(tracker.get_slot("location") or "", language),
-        "language": LANGUAGE_NAMES.get(tracker.get_slot("callback_language") or language, language),
+        "language": language_name(tracker.get_slot("callback_language") or language, language),
         "time": time_phrase(parsed[0], parsed[1], language),
         "contact": contact_phrase(tracker.get_slot("contact_method") or "telegram", language),
     }

@@ -13,9 +13,8 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
-from lotse import LANGUAGE_NAMES
 from lotse.conversations import CARD_KEY
-from lotse.i18n import section, text
+from lotse.i18n import language_name, section, text
 from lotse.offers import UNKNOWN, Offer
 from lotse.schedule import BERLIN, Rule, format_days, rule_from_schedule
 from lotse.text import isolate
@@ -68,7 +67,9 @@ def eligibility_lines(offer: Offer, language: str, residence_status: str | None)
     lines = []
     if service.statuses and (residence_status in (None, UNKNOWN)):
         labels = section(language, "lotse_residence_status")
-        groups = ", ".join(labels.get(s, s) for s in sorted(service.statuses))
+        groups = _t(language, "list_separator").join(
+            labels.get(s, s) for s in sorted(service.statuses)
+        )
         lines.append(_t(language, "only_for", groups=groups))
     low, high = service.minimum_age, service.maximum_age
     if low is not None and high is not None:
@@ -128,7 +129,9 @@ def card(
     rules = [rule_from_schedule(r.byday, r.opens_at, r.closes_at) for r in service.schedules]
     when = html.escape(opening_text(offer, language, now))
     lines.append(f"🕒 {iso(hours_line(rules, language))} · {when}" if rules else f"🕒 {when}")
-    spoken = ", ".join(LANGUAGE_NAMES.get(code, code) for code in service.language_codes)
+    spoken = _t(language, "list_separator").join(
+        language_name(code, language) for code in service.language_codes
+    )
     if spoken:
         lines.append(f"🗣 {iso(spoken)}")
     for line in eligibility_lines(offer, language, residence_status):

@@ -14,7 +14,9 @@ LANGUAGE_NAMES: dict[str, str] = {
     "uk": "Українська",
     "ru": "Русский",
     "tr": "Türkçe",
-    "fa": "فارسی",
+    "fa": "فارسی / دری",
     "fr": "Français",
 }
-"""Each language's own name (autonym): shown on the /language buttons and on offer cards."""
+"""Each language's own name (autonym), on the /language and callback-language buttons. Persian is
+labelled with both its Iranian and its Afghan name. Names in the reader's language, for every code
+the catalogue may use, are in domain/responses (`lotse.i18n.language_name`)."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from lotse import LANGUAGE_NAMES
 from lotse.desk_models import OUTCOMES, CallbackRequest
-from lotse.i18n import section, text
+from lotse.i18n import language_name, section, text
 from lotse.outbox import Button
 
 DESK_PREFIX = "@desk:"
@@ -74,7 +73,7 @@ def request_values(request: CallbackRequest, language: str) -> dict[str, str]:
         "reference": request.reference,
         "topic": topic_label(request.topic, language),
         "place": request.place,
-        "language": LANGUAGE_NAMES.get(request.language, request.language),
+        "language": language_name(request.language, language),
         "time": time_phrase(request.preferred_day, request.preferred_part, language),
         "contact": contact_phrase(request.contact_method, language),
     }

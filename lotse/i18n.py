@@ -39,3 +39,17 @@ def text(language: str, name: str, key: str) -> str:
     if value is None:
         value = (language_file(DEFAULT_LANGUAGE).get(name) or {})[key]
     return str(value)
+
+
+def known_language_codes() -> frozenset[str]:
+    """The language codes Lotse can name (German file's `lotse_language_names`): the only codes
+    a catalogue may use, so no card ever shows a bare code."""
+    return frozenset(language_file(DEFAULT_LANGUAGE).get("lotse_language_names") or {})
+
+
+def language_name(code: str, reader: str) -> str:
+    """The name of language `code` in the reader's language ("Arabisch" for a German reader)."""
+    name = (section(reader, "lotse_language_names") or {}).get(code)
+    if name is None:
+        name = (language_file(DEFAULT_LANGUAGE).get("lotse_language_names") or {}).get(code)
+    return str(name) if name is not None else code

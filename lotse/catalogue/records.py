@@ -20,6 +20,7 @@ from lotse.hsds import (
     Service,
     ServiceTranslation,
 )
+from lotse.i18n import known_language_codes
 from lotse.models import CATALOGUE_TOPICS
 from lotse.schedule import HoursError, Rule, parse_hours
 from lotse.taxonomy import load_taxonomy
@@ -140,6 +141,13 @@ def check_languages(value: str) -> list[str]:
     bad = [code for code in codes if not _LANGUAGE.match(code)]
     if bad:
         raise Invalid(f"not two-letter language codes (ISO 639-1): {', '.join(bad)}")
+    # Cards name the languages in the reader's language; a code without names would show bare.
+    unnamed = [code for code in codes if code not in known_language_codes()]
+    if unnamed:
+        raise Invalid(
+            f"no name for language codes {', '.join(unnamed)} "
+            "(add them to lotse_language_names in domain/responses/<lang>.yml)"
+        )
     return list(dict.fromkeys(codes))
 
 

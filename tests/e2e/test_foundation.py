@@ -36,7 +36,7 @@ async def test_german_housing_question_in_loerrach(lotse, new_user) -> None:
         w in text
         for w in ("jetzt geöffnet bis", "öffnet heute um", "öffnet morgen um", "öffnet wieder am")
     )
-    assert "🗣 العربية, Deutsch, English" in text
+    assert "🗣 Arabisch, Deutsch, Englisch" in text
     entities = {e["type"] for e in card.get("entities") or []}
     assert {"bold", "text_link"} <= entities, card.get("entities")
     assert len(texts) == 4  # a header and three cards
@@ -110,7 +110,7 @@ async def test_language_command_switches_the_reply_language(lotse, new_user) -> 
         "Українська",
         "Русский",
         "Türkçe",
-        "فارسی",
+        "فارسی / دری",
         "Français",
     ]
     await user.press("Українська")

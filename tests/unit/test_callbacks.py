@@ -79,7 +79,7 @@ def test_a_booking_is_routed_to_its_regions_desk_with_minimal_data(url: str) -> 
         assert request.reference.startswith("R-") and request.phone == "+49 170 5550000"
     [post] = outbox_rows(url)
     assert post.chat_id == DESK_CHAT and post.request_id == request_id
-    assert "Lörrach" in post.text and "العربية" in post.text
+    assert "Lörrach" in post.text and "Sprache: Arabisch" in post.text  # in the desk's language
     assert "+49" not in post.text and "tg:42" not in post.text and "42" not in post.text.split()
     assert post.buttons[0][0]["payload"] == f"@desk:take:{request_id}"
 
