@@ -116,6 +116,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 # Benchmarks (not part of make test): figures printed and written to var/bench/.
 bench: install train

@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from lotse.db import Base
+from lotse.db import Base, affected
 from lotse.models import utcnow
 
 SESSION_LIFETIME = timedelta(hours=8)
@@ -127,6 +127,7 @@ def check_login(session: Session, name: str, password: str, code: str) -> AdminA
     Slow on purpose (Argon2), and as slow for an unknown name as for a known one."""
     account = _find(session, name) if name else None
     stored = account.password_hash if account is not None and account.active else _DUMMY_HASH
+    ok: bool
     try:
         ok = _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
@@ -190,12 +191,14 @@ def end_sessions(session: Session, account_id: int) -> None:
 def purge_sessions(session: Session, now: datetime | None = None) -> int:
     """Delete sessions past their lifetime or idle limit (retention runs this)."""
     now = now or utcnow()
-    return session.execute(
-        delete(AdminSession).where(
-            (AdminSession.created_at < now - SESSION_LIFETIME)
-            | (AdminSession.last_seen_at < now - SESSION_IDLE)
+    return affected(
+        session.execute(
+            delete(AdminSession).where(
+                (AdminSession.created_at < now - SESSION_LIFETIME)
+                | (AdminSession.last_seen_at < now - SESSION_IDLE)
+            )
         )
-    ).rowcount  # type: ignore[attr-defined]
+    )
 
 
 def _aware(moment: datetime) -> datetime:

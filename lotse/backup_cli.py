@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from lotse import backup
+from lotse.backup_postgres import BackupError
 from lotse.settings import load_settings
 
 
@@ -19,7 +20,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     )
     try:
         made = backup.backup(settings.database_url, output)
-    except backup.BackupError as exc:
+    except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     size = made.path.stat().st_size / 1e6
@@ -35,7 +36,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     settings = load_settings()
     try:
         done = backup.restore(settings.database_url, Path(args.path), replace=args.yes)
-    except backup.BackupError as exc:
+    except BackupError as exc:
         unchanged = "" if exc.changed else "\nnothing was changed"
         print(f"error: {exc}{unchanged}", file=sys.stderr)
         return 2
@@ -47,7 +48,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the two commands to `lotse`'s subcommands."""
     make = sub.add_parser("backup", help="write a backup of the database to one file (0600)")
     make.add_argument("--output", help="default: var/backups/lotse-<UTC time>.sqlite3 (or .pgdump)")

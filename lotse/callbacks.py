@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lotse import LANGUAGE_NAMES
+from lotse.db import affected
 from lotse.desk import (
     desk_post,
     facilitator_controls,
@@ -153,12 +154,14 @@ def covers(session: Session, person: Facilitator, request: CallbackRequest) -> b
 def claim(session: Session, request_id: int, person: Facilitator) -> ClaimResult:
     """Take an open request; of simultaneous claims exactly one wins (one conditional UPDATE)."""
     now = utcnow()
-    won = session.execute(
-        update(CallbackRequest)
-        .where(CallbackRequest.id == request_id, CallbackRequest.status == "open")
-        .values(status="claimed", facilitator_id=person.id, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    won = affected(
+        session.execute(
+            update(CallbackRequest)
+            .where(CallbackRequest.id == request_id, CallbackRequest.status == "open")
+            .values(status="claimed", facilitator_id=person.id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     request = session.get(CallbackRequest, request_id, populate_existing=True)
     assert request is not None
     if not won:
@@ -193,12 +196,14 @@ def _transition(
     conditions = [CallbackRequest.id == request.id, CallbackRequest.status.in_(from_states)]
     if owner is not None:
         conditions.append(CallbackRequest.facilitator_id == owner.id)
-    moved = session.execute(
-        update(CallbackRequest)
-        .where(*conditions)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    moved = affected(
+        session.execute(
+            update(CallbackRequest)
+            .where(*conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    )
     session.refresh(request)
     return moved == 1
 
@@ -297,7 +302,7 @@ def _mark_once(session: Session, request: CallbackRequest, column: str, now: dat
         .values({column: now})
         .execution_options(synchronize_session=False)
     )
-    if marked.rowcount != 1:  # type: ignore[attr-defined]
+    if affected(marked) != 1:
         return False
     set_committed_value(request, column, now)
     return True

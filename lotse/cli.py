@@ -11,12 +11,12 @@ from typing import TypeVar
 
 from lotse import catalogue, cli_admin, migrate, registry
 from lotse.db import session_scope
-from lotse.settings import load_settings
+from lotse.settings import Settings, load_settings
 
 T = TypeVar("T")
 
 
-def prepare(settings) -> Path:
+def prepare(settings: Settings) -> Path:
     """What every start needs: the schema, a catalogue (the demo one in an empty database) and
     Rasa's endpoints file for this installation's stores (its path is returned)."""
     from lotse.rasa_endpoints import endpoints_file
@@ -306,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    return int(args.func(args))
 
 
 if __name__ == "__main__":

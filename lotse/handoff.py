@@ -32,7 +32,7 @@ def tell_client(session: Session, request: CallbackRequest, key: str, **values: 
 
 
 def tell_facilitator(
-    session: Session, request: CallbackRequest, person: Facilitator, key: str, **values: object
+    session: Session, request: CallbackRequest, person: Facilitator, key: str, **values: str
 ) -> None:
     """A desk text to a facilitator, in their language, through the outbox."""
     text = txt(person.ui_language, key, **values)

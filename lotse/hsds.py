@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
-from lotse.db import Base
+from lotse.db import Base, affected
 from lotse.models import utcnow
 
 RESIDENCE_STATUSES: tuple[str, ...] = (
@@ -338,7 +338,7 @@ def _bump_revision(session: Session, _context: object, _instances: object) -> No
             .where(CatalogueRevision.id == 1)
             .values(revision=CatalogueRevision.revision + 1)
         )
-        if not bumped.rowcount:  # type: ignore[attr-defined]
+        if not affected(bumped):
             session.execute(insert(CatalogueRevision).values(id=1, revision=1))
         session.info.pop(_REVISION_KEY, None)
 
@@ -360,4 +360,4 @@ def catalogue_revision(session: Session) -> int:
         session.info[_REVISION_KEY] = (
             session.scalar(select(CatalogueRevision.revision).where(CatalogueRevision.id == 1)) or 0
         )
-    return session.info[_REVISION_KEY]
+    return int(session.info[_REVISION_KEY])

@@ -23,7 +23,7 @@ import yaml
 from sqlalchemy import Boolean, Date, DateTime, Float, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from lotse.db import Base
+from lotse.db import Base, affected
 from lotse.desk_models import CallbackRequest
 from lotse.models import utcnow
 
@@ -90,11 +90,13 @@ def erase_conversation(session: Session, conversation_id: str) -> int:
     key = conversation_key(session, conversation_id)
     if key is None:
         return 0
-    return session.execute(
-        update(QuestionLog)
-        .where(QuestionLog.conversation_key == key)
-        .values(text=None, label=None, conversation_key=None)
-    ).rowcount  # type: ignore[attr-defined]
+    return affected(
+        session.execute(
+            update(QuestionLog)
+            .where(QuestionLog.conversation_key == key)
+            .values(text=None, label=None, conversation_key=None)
+        )
+    )
 
 
 def record(
@@ -222,8 +224,10 @@ def callback_figures(session: Session, since: datetime) -> dict[str, Any]:
 def purge_texts(session: Session, now: datetime, days: int) -> int:
     """Retention: review texts older than `days` are removed (the counts stay)."""
     cutoff = (now - timedelta(days=days)).date()
-    return session.execute(
-        update(QuestionLog)
-        .where(QuestionLog.day < cutoff, QuestionLog.text.is_not(None))
-        .values(text=None, conversation_key=None)
-    ).rowcount  # type: ignore[attr-defined]
+    return affected(
+        session.execute(
+            update(QuestionLog)
+            .where(QuestionLog.day < cutoff, QuestionLog.text.is_not(None))
+            .values(text=None, conversation_key=None)
+        )
+    )

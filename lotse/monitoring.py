@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lotse.callbacks import OPEN
 from lotse.desk_models import CallbackRequest, OutboxMessage
@@ -43,7 +43,10 @@ def _count(table: type, condition: ColumnElement[bool]) -> ScalarSelect[int]:
     return select(func.count()).select_from(table).where(condition).scalar_subquery()
 
 
-def _oldest(column: ColumnElement[datetime], condition: ColumnElement[bool]) -> ScalarSelect:
+def _oldest(
+    column: ColumnElement[datetime] | InstrumentedAttribute[datetime],
+    condition: ColumnElement[bool],
+) -> ScalarSelect[datetime]:
     return select(func.min(column)).where(condition).scalar_subquery()
 
 

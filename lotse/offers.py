@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -103,7 +104,10 @@ ELIGIBILITY_ONLY = (selectinload(Service.eligibility),)
 
 
 def _candidates(
-    session: Session, topic: str, area_ids: list[int], children: tuple = CARD_CHILDREN
+    session: Session,
+    topic: str,
+    area_ids: list[int],
+    children: tuple[Any, ...] = CARD_CHILDREN,
 ) -> list[tuple[Service, int]]:
     """The topic's active offers serving any of these areas, each with its nearest area's rank.
     SQLite starts from service_area's (area_id, service_id) index; there is deliberately no
@@ -127,8 +131,8 @@ def _candidates(
 
 
 def _search(
-    session: Session, query: OfferQuery, children: tuple
-) -> tuple[SearchResult, list[tuple[Service, int]], list]:
+    session: Session, query: OfferQuery, children: tuple[Any, ...]
+) -> tuple[SearchResult, list[tuple[Service, int]], list[Any]]:
     """The candidates for `query` and the questions they raise; no ranking yet."""
     if query.topic not in CATALOGUE_TOPICS:
         raise ValueError(f"unknown topic {query.topic!r}")

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
+from lotse.db import affected
 from lotse.desk_models import OutboxMessage
 from lotse.logs import redact
 from lotse.models import utcnow
@@ -95,7 +96,7 @@ def take_due(
             .values(status="sending", next_attempt_at=now, attempts=OutboxMessage.attempts + 1)
             .execution_options(synchronize_session=False)
         )
-        if claimed.rowcount:  # type: ignore[attr-defined]
+        if affected(claimed):
             taken.append(message_id)
             if claim is not None and len(taken) >= claim:
                 break

@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from lotse.hsds import Area, AreaAlias, catalogue_revision
@@ -99,7 +99,8 @@ _cache_lock = threading.Lock()
 def place_index(session: Session) -> PlaceIndex:
     """The index for this database, rebuilt when the catalogue revision has moved."""
     revision = catalogue_revision(session)
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(bind.engine.url if isinstance(bind, Connection) else bind.url)
     cached = _cache.get(key)
     if cached is not None and cached.revision == revision:
         return cached
@@ -147,10 +148,10 @@ def find_places(session: Session, text: str) -> list[Match]:
                 continue
             keys = set().union(*(index.by_deletion.get(v, set()) for v in _deletions(word)))
             keys |= index.by_deletion.get(word, set())
-            for key in keys:
-                if _within_one_edit(key, word):
-                    for entry_key, area_id in index.by_first_word.get(key, ()):
-                        if entry_key == (key,):
+            for first in keys:
+                if _within_one_edit(first, word):
+                    for entry_key, area_id in index.by_first_word.get(first, []):
+                        if entry_key == (first,):
                             found.append(Match(index.areas[area_id].name, i, i + 1))
     return found
 

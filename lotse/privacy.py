@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from lotse import admin_accounts, insights
+from lotse.db import affected
 from lotse.desk import txt
 from lotse.desk_models import CallbackRequest, FacilitatorState, OutboxMessage
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
@@ -83,15 +84,17 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
     )
     request_ids = [r.id for r in requests]
     chat_id = _client_chat_id(conversation_id)
-    messages = session.execute(
-        delete(OutboxMessage).where(
-            or_(
-                OutboxMessage.conversation_id == conversation_id,
-                OutboxMessage.request_id.in_(request_ids),
-                *([OutboxMessage.chat_id == chat_id] if chat_id is not None else []),
+    messages = affected(
+        session.execute(
+            delete(OutboxMessage).where(
+                or_(
+                    OutboxMessage.conversation_id == conversation_id,
+                    OutboxMessage.request_id.in_(request_ids),
+                    *([OutboxMessage.chat_id == chat_id] if chat_id is not None else []),
+                )
             )
         )
-    ).rowcount  # type: ignore[attr-defined]
+    )
     withdrawn = 0
     for request in requests:
         for state in session.scalars(
@@ -113,12 +116,18 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
                 enqueue(session, chat, txt(language, "withdrawn", reference=request.reference))
             request.status, request.outcome, request.closed_at = "cancelled", "cancelled", utcnow()
         _anonymise(request)
-    buttons = session.execute(
-        delete(ButtonPayload).where(ButtonPayload.conversation_id == conversation_id)
-    ).rowcount  # type: ignore[attr-defined]
-    settings = session.execute(
-        delete(ConversationSettings).where(ConversationSettings.conversation_id == conversation_id)
-    ).rowcount  # type: ignore[attr-defined]
+    buttons = affected(
+        session.execute(
+            delete(ButtonPayload).where(ButtonPayload.conversation_id == conversation_id)
+        )
+    )
+    settings = affected(
+        session.execute(
+            delete(ConversationSettings).where(
+                ConversationSettings.conversation_id == conversation_id
+            )
+        )
+    )
     questions = insights.erase_conversation(session, conversation_id)
     return Erased(withdrawn, len(requests) - withdrawn, messages, buttons, settings, questions)
 
@@ -183,17 +192,20 @@ def purge_expired(
     for request in closed:
         _anonymise(request)
     old_ids = [r.id for r in closed]
-    messages = session.execute(
-        delete(OutboxMessage).where(
-            or_(
-                OutboxMessage.request_id.in_(old_ids),
-                OutboxMessage.status.in_(("sent", "failed")) & (OutboxMessage.created_at < cutoff),
+    messages = affected(
+        session.execute(
+            delete(OutboxMessage).where(
+                or_(
+                    OutboxMessage.request_id.in_(old_ids),
+                    OutboxMessage.status.in_(("sent", "failed"))
+                    & (OutboxMessage.created_at < cutoff),
+                )
             )
         )
-    ).rowcount  # type: ignore[attr-defined]
-    buttons = session.execute(
-        delete(ButtonPayload).where(ButtonPayload.created_at < cutoff)
-    ).rowcount  # type: ignore[attr-defined]
+    )
+    buttons = affected(
+        session.execute(delete(ButtonPayload).where(ButtonPayload.created_at < cutoff))
+    )
     return {
         "conversations": len(chosen),
         "requests_anonymised": len(closed),
@@ -203,7 +215,7 @@ def purge_expired(
     }
 
 
-def _tracker_engine(url: str):
+def _tracker_engine(url: str) -> Engine:
     """An engine on Rasa's tracker store, through this environment's PostgreSQL driver
     (psycopg 3) whatever driver the URL names."""
     from sqlalchemy.engine import make_url
@@ -222,9 +234,11 @@ def erase_tracker_events(tracker_store_url: str, conversation_id: str) -> int:
     from sqlalchemy import text
 
     with _tracker_engine(tracker_store_url).begin() as conn:
-        return conn.execute(
-            text("DELETE FROM events WHERE sender_id = :sender"), {"sender": conversation_id}
-        ).rowcount
+        return affected(
+            conn.execute(
+                text("DELETE FROM events WHERE sender_id = :sender"), {"sender": conversation_id}
+            )
+        )
 
 
 def purge_tracker_events(tracker_store_url: str, now: datetime, days: int) -> int:
@@ -233,6 +247,6 @@ def purge_tracker_events(tracker_store_url: str, now: datetime, days: int) -> in
 
     cutoff = (now - timedelta(days=days)).timestamp()
     with _tracker_engine(tracker_store_url).begin() as conn:
-        return conn.execute(
-            text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff}
-        ).rowcount
+        return affected(
+            conn.execute(text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": cutoff})
+        )

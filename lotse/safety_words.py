@@ -155,10 +155,10 @@ def compile_word(word: str, rule: Endings) -> Word:
         return Word(word.rstrip(EXACT_MARK), (), 0, rule.clitics)
     if word.endswith(STEM_MARK) and word.rstrip(STEM_MARK):
         stem = word.rstrip(STEM_MARK)
-        stems = [stem] + (
+        endings = [stem] + (
             [stem[:-1] + _SOFT[stem[-1]]] if rule.soften and stem[-1] in _SOFT else []
         )
-        return Word(stem, tuple(stems), STEM_ENDING, rule.clitics)
+        return Word(stem, tuple(endings), STEM_ENDING, rule.clitics)
     stems: list[str] = []
     if len(word) >= rule.min_stem:
         stems.append(word)

@@ -74,7 +74,7 @@ def import_path(
     """Import a file into the session's transaction; raises CatalogueError on any problem."""
     parsed = parse(path)
     if parsed.places:
-        store_places(session, parsed.places)  # type: ignore[arg-type]
+        store_places(session, parsed.places)
     if parsed.kind == "places":
         return ImportResult(created=len(parsed.places))
     return store_records(session, parsed.records, progress)
@@ -111,7 +111,7 @@ def is_empty(session: Session) -> bool:
 def load_demo_if_empty(session: Session) -> ImportResult | None:
     """`make run` fills an empty catalogue with the demo, and leaves real data alone."""
     if session.scalar(select(func.count()).select_from(Area)) == 0:
-        store_places(session, read_places(DEMO_PLACES))  # type: ignore[arg-type]
+        store_places(session, read_places(DEMO_PLACES))
     if not is_empty(session):
         return None
     return store_records(session, matrix.parse_matrix(DEMO_CATALOGUE))

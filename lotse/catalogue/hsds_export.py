@@ -169,17 +169,17 @@ def write_package(
     areas = session.scalars(
         select(Area).options(selectinload(Area.aliases)).order_by(Area.id)
     ).all()
-    names = {a.id: a.name for a in areas}
-    for a in areas:
+    names = {area.id: area.name for area in areas}
+    for place in areas:
         out["area"].append(
             {
-                "name": a.name,
-                "kind": a.kind,
-                "parent": names.get(a.parent_id, "") if a.parent_id else "",
-                "latitude": a.latitude if a.latitude is not None else "",
-                "longitude": a.longitude if a.longitude is not None else "",
-                "holidays": a.holidays,
-                "aliases": "|".join(sorted(x.alias for x in a.aliases)),
+                "name": place.name,
+                "kind": place.kind,
+                "parent": names.get(place.parent_id, "") if place.parent_id else "",
+                "latitude": place.latitude if place.latitude is not None else "",
+                "longitude": place.longitude if place.longitude is not None else "",
+                "holidays": place.holidays,
+                "aliases": "|".join(sorted(x.alias for x in place.aliases)),
             }
         )
     texts = {}

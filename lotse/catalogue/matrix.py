@@ -117,7 +117,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if hasattr(value, "date") and callable(value.date):
-        return value.date().isoformat()
+        return str(value.date().isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return restore(str(value))

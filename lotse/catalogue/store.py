@@ -42,9 +42,9 @@ from lotse.models import utcnow
 from lotse.schedule import Rule, rule_from_schedule, rules_to_byday
 from lotse.taxonomy import sync_terms
 
-_AREA_NAME = Area.__table__.c.name.type.length
-_HOLIDAYS = Area.__table__.c.holidays.type.length
-_ALIAS = AreaAlias.__table__.c.alias.type.length
+_AREA_NAME: int = Area.__table__.c.name.type.length  # type: ignore[attr-defined]
+_HOLIDAYS: int = Area.__table__.c.holidays.type.length  # type: ignore[attr-defined]
+_ALIAS: int = AreaAlias.__table__.c.alias.type.length  # type: ignore[attr-defined]
 PLACE_COLUMNS = ("name", "kind", "parent", "latitude", "longitude", "holidays", "aliases")
 
 
