@@ -79,7 +79,7 @@ validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 	  || { cat var/check-speedups.log; exit 1; }; tail -1 var/check-speedups.log
 
 run: install train
-	$(PY) -m lotse.cli run
+	$(PY) -m lotse.runtime.cli run
 
 test: install lint browser train validate nlu-eval
 	$(PY) -m pytest -q --durations=10

@@ -1,6 +1,7 @@
 """Booking a callback: a short form (prefilled from the conversation), a summary, then the booking.
 
-The request is committed to the database before Lotse says it is booked (lotse/callbacks.py).
+The request is committed to the database before Lotse says it is booked
+(lotse/requests/callbacks.py).
 """
 
 from __future__ import annotations
@@ -16,18 +17,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import in_session, tracker_language
 from actions.offers import LotseFormValidation
-from lotse import callbacks, handoff
-from lotse.conversations import (
-    GATEWAY_PAYLOAD_KEY,
-    REQUEST_CONTACT_KEY,
-    SEND_OUTBOX,
-    pending_phone,
-    take_pending_phone,
-)
-from lotse.desk import contact_phrase, slot_title, time_phrase, topic_label
-from lotse.desk_models import CONTACT_METHODS, DAY_PARTS
+from lotse.conversations import pending_phone, take_pending_phone
 from lotse.i18n import language_name, section
 from lotse.models import TOPICS, utcnow
+from lotse.protocol import GATEWAY_PAYLOAD_KEY, REQUEST_CONTACT_KEY, SEND_OUTBOX, telegram_chat
+from lotse.requests import callbacks, handoff
+from lotse.requests.desk import contact_phrase, slot_title, time_phrase, topic_label
+from lotse.requests.models import CONTACT_METHODS, DAY_PARTS
 from lotse.text import isolate
 
 CALLBACK_SLOTS = ("callback_time", "contact_method", "phone_shared", "callback_confirmed")
@@ -36,8 +32,7 @@ CALLBACK_SLOTS = ("callback_time", "contact_method", "phone_shared", "callback_c
 def client_chat_id(tracker: Tracker) -> int:
     """Telegram's chat id from the conversation id (`tg:<chat id>`); 0 for the console."""
     sender = tracker.sender_id or ""
-    tail = sender.removeprefix("tg:")
-    return int(tail) if sender.startswith("tg:") and tail.lstrip("-").isdigit() else 0
+    return telegram_chat(sender) or 0
 
 
 def parse_time(value: str) -> tuple[date, str] | None:

@@ -13,10 +13,10 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
-from lotse.conversations import CARD_KEY
+from lotse.catalogue.offers import UNKNOWN, Offer
+from lotse.catalogue.schedule import BERLIN, Rule, format_days, rule_from_schedule
 from lotse.i18n import language_name, section, text
-from lotse.offers import UNKNOWN, Offer
-from lotse.schedule import BERLIN, Rule, format_days, rule_from_schedule
+from lotse.protocol import CARD_KEY
 from lotse.text import isolate
 
 _TAG = re.compile(r"<[^>]+>")

@@ -15,10 +15,8 @@ from rasa_sdk.types import DomainDict
 from actions.cards import card_message, list_buttons, understood
 from actions.common import in_session, tracker_language
 from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
-from lotse.hsds import RESIDENCE_STATUSES
-from lotse.i18n import section
-from lotse.models import TOPICS, utcnow
-from lotse.offers import (
+from lotse.catalogue.hsds import RESIDENCE_STATUSES
+from lotse.catalogue.offers import (
     AGE_GROUPS,
     UNKNOWN,
     OfferQuery,
@@ -26,7 +24,9 @@ from lotse.offers import (
     general_counselling,
     questions_to_ask,
 )
-from lotse.places import covered_regions, is_local, resolve_place, sub_areas
+from lotse.catalogue.places import covered_regions, is_local, resolve_place, sub_areas
+from lotse.i18n import section
+from lotse.models import TOPICS, utcnow
 from lotse.text import fold, isolate
 
 PAGE_SIZE = 3

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from lotse.conversations import PRIVACY_KEY
+from lotse.protocol import PRIVACY_KEY
 
 
 class ActionOfferDeletion(Action):

@@ -12,9 +12,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import in_session, message_metadata
 from lotse import LANGUAGES, insights
-from lotse.conversations import GATEWAY_PAYLOAD_KEY, reply_language
-from lotse.places import find_places, region_of
-from lotse.taxonomy import match_subtopic
+from lotse.catalogue.places import find_places, region_of
+from lotse.catalogue.taxonomy import match_subtopic
+from lotse.conversations import reply_language
+from lotse.protocol import GATEWAY_PAYLOAD_KEY
 from lotse.text import fold
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ import sys
 
 import uvicorn
 
-from lotse import admin_accounts, logs, migrate
+from lotse import admin_accounts, logs
 from lotse.db import session_scope
+from lotse.runtime import migrate
 from lotse.settings import load_settings
 
 

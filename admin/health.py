@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from lotse.db import session_scope
-from lotse.monitoring import ping
+from lotse.runtime.monitoring import ping
 from lotse.settings import Settings
 
 log = logging.getLogger(__name__)

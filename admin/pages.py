@@ -14,8 +14,8 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from admin.charts import bar_chart
 from lotse import catalogue, insights
 from lotse.catalogue import CatalogueError
+from lotse.catalogue.hsds import Service
 from lotse.db import in_session
-from lotse.hsds import Service
 from lotse.models import TOPICS, utcnow
 
 MAX_UPLOAD = 20 * 1024 * 1024

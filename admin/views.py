@@ -14,11 +14,8 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from admin.exports import NeutralisedExportView
-from lotse import registry
 from lotse.audit import AuditLog
-from lotse.catalogue.records import Invalid, check_hours, check_languages, check_phone
-from lotse.desk_models import CallbackRequest, Desk, Facilitator
-from lotse.hsds import (
+from lotse.catalogue.hsds import (
     RESIDENCE_STATUSES,
     Area,
     AreaAlias,
@@ -32,8 +29,11 @@ from lotse.hsds import (
     ServiceTranslation,
     service_children,
 )
+from lotse.catalogue.records import Invalid, check_hours, check_languages, check_phone
+from lotse.catalogue.schedule import format_hours, rule_from_schedule, rules_to_byday
 from lotse.models import utcnow
-from lotse.schedule import format_hours, rule_from_schedule, rules_to_byday
+from lotse.requests import registry
+from lotse.requests.models import CallbackRequest, Desk, Facilitator
 
 EXTRA = ("hours_text", "phones_text", "languages_text", "statuses_text")
 

@@ -13,18 +13,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot import metrics
-from bot.privacy_flow import LEAVE_CALLBACK, PRIVACY_PREFIX, PrivacyFlow
+from bot.privacy_flow import PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Button, Chat, Reply
 from bot.texts import Texts, load_texts
 from lotse import LANGUAGE_NAMES, LANGUAGES
 from lotse.buttons import issue_token, redeem_token
+from lotse.catalogue.places import covered_regions, nearest_place
 from lotse.conversations import (
-    CARD_KEY,
-    GATEWAY_PAYLOAD_KEY,
-    PRIVACY_KEY,
-    REQUEST_CONTACT_KEY,
-    SEND_OUTBOX,
     choose_language,
     expect_contact,
     known_languages,
@@ -33,8 +29,18 @@ from lotse.conversations import (
     store_shared_phone,
 )
 from lotse.db import in_session
-from lotse.desk import CLIENT_PREFIX, DESK_PREFIX
-from lotse.places import covered_regions, nearest_place
+from lotse.protocol import (
+    CARD_KEY,
+    CLIENT_PREFIX,
+    DESK_PREFIX,
+    GATEWAY_PAYLOAD_KEY,
+    LANGUAGE_PREFIX,
+    LEAVE_CALLBACK,
+    PRIVACY_KEY,
+    PRIVACY_PREFIX,
+    REQUEST_CONTACT_KEY,
+    SEND_OUTBOX,
+)
 from lotse.safety import find_phrase, load_phrases
 from lotse.text import TELEGRAM_TEXT_LIMIT, isolate, split_text
 
@@ -46,7 +52,6 @@ log = logging.getLogger(__name__)
 MAX_NLU_CHARS = 1000
 """Longer messages are understood from their beginning (NLU cost grows with length)."""
 BUTTONS_PER_ROW = 2
-LANGUAGE_PAYLOAD = "@language:"  # gateway-internal payloads never reach Rasa
 
 
 class Gateway:
@@ -166,7 +171,7 @@ class Gateway:
 
     async def on_language_command(self, chat: Chat) -> list[Reply]:
         language = await self.language_for(chat)
-        options = [(LANGUAGE_NAMES[code], f"{LANGUAGE_PAYLOAD}{code}") for code in LANGUAGES]
+        options = [(LANGUAGE_NAMES[code], f"{LANGUAGE_PREFIX}{code}") for code in LANGUAGES]
         buttons = await self.tokens(chat, options)
         return [Reply(self.texts.get(language, "choose_language"), buttons)]
 
@@ -197,8 +202,8 @@ class Gateway:
         stale."""
         if payload is None or payload.startswith(DESK_PREFIX):
             return [await self.text_reply(chat, "button_expired")]
-        if payload.startswith(LANGUAGE_PAYLOAD):
-            return await self._set_language(chat, payload.removeprefix(LANGUAGE_PAYLOAD))
+        if payload.startswith(LANGUAGE_PREFIX):
+            return await self._set_language(chat, payload.removeprefix(LANGUAGE_PREFIX))
         if payload.startswith(PRIVACY_PREFIX):
             return await self.privacy.on_payload(chat, payload)
         if payload == LEAVE_CALLBACK:

@@ -1,4 +1,5 @@
-"""The facilitators' side of the gateway and the client's /status: thin over lotse/callbacks.py.
+"""The facilitators' side of the gateway and the client's /status: thin over
+lotse/requests/callbacks.py.
 
 Desk buttons ([Take], [Chat], [Release], [Close], outcomes) arrive as server-side tokens whose
 payload starts with `@desk:`; who pressed is checked against the registry on every press, since
@@ -14,12 +15,13 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from bot.replies import Reply
-from lotse import callbacks, handoff
 from lotse.db import in_session
-from lotse.desk import CLIENT_PREFIX, DESK_PREFIX, outcome_buttons, queue_lines, request_values, txt
-from lotse.desk_models import OUTCOMES, CallbackRequest, Facilitator
-from lotse.handoff import state_of
-from lotse.outbox import enqueue
+from lotse.protocol import CLIENT_PREFIX, DESK_PREFIX
+from lotse.requests import callbacks, handoff
+from lotse.requests.desk import outcome_buttons, queue_lines, request_values, txt
+from lotse.requests.handoff import state_of
+from lotse.requests.models import OUTCOMES, CallbackRequest, Facilitator
+from lotse.requests.outbox import enqueue
 
 log = logging.getLogger(__name__)
 

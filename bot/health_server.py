@@ -22,7 +22,7 @@ from prometheus_client.registry import CollectorRegistry
 from bot.metrics import BacklogCollector, count_errors
 from bot.rasa_client import RasaClient
 from lotse.db import in_session, session_scope
-from lotse.monitoring import Backlog, count_backlog, ping
+from lotse.runtime.monitoring import Backlog, count_backlog, ping
 from lotse.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ from telegram.ext import Application, ContextTypes
 
 from bot import retention
 from bot.outbox_sender import OutboxSender
-from lotse import callbacks
 from lotse.db import in_session
 from lotse.models import utcnow
+from lotse.requests import callbacks
 from lotse.settings import Settings
 
 log = logging.getLogger(__name__)

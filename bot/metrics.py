@@ -5,7 +5,7 @@ codes, outcome kinds, code components): never a chat id, a name, a text or a pla
 typed. Whatever is not in a set is counted as "other".
 
 Database-derived gauges (outbox backlog, callback requests waiting) are computed at scrape time
-by `BacklogCollector` with one query (lotse/monitoring.py), not by hooks in the code.
+by `BacklogCollector` with one query (lotse/runtime/monitoring.py), not by hooks in the code.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from lotse import LANGUAGES
-from lotse.monitoring import Backlog
+from lotse.runtime.monitoring import Backlog
 from lotse.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Sends the outbox (lotse/outbox.py) through the Bot API: retried until Telegram accepts it.
+"""Sends the outbox (lotse/requests/outbox.py) through the Bot API: retried until Telegram
+accepts it.
 
 Runs as a PTB JobQueue job every half second, and right after a turn that may have queued
 something (a booking), so a desk sees a new request within a second. 429 waits `retry_after`,
@@ -21,8 +22,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import metrics
 from lotse.buttons import issue_token
 from lotse.db import in_session
-from lotse.desk_models import OutboxMessage
-from lotse.outbox import mark_failed, mark_retry, mark_sent, take_due
+from lotse.requests.models import OutboxMessage
+from lotse.requests.outbox import mark_failed, mark_retry, mark_sent, take_due
 
 log = logging.getLogger(__name__)
 ROUND_LIMIT = 200

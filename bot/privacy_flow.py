@@ -9,15 +9,14 @@ from sqlalchemy.orm import Session
 
 from bot.replies import Chat, GatewayServices, Reply
 from bot.retention import erase_tracker
-from lotse import callbacks, privacy
+from lotse import privacy
 from lotse.db import in_session
 from lotse.models import utcnow
+from lotse.protocol import LEAVE_CALLBACK, PRIVACY_PREFIX, telegram_chat
+from lotse.requests import callbacks
 from lotse.settings import load_settings
 
 log = logging.getLogger(__name__)
-
-PRIVACY_PREFIX = "@privacy:"
-LEAVE_CALLBACK = "@callback:leave"
 
 
 class PrivacyFlow:
@@ -130,12 +129,11 @@ def _store_request(session: Session, conversation_id: str, language: str, region
     if existing is not None:
         return existing.reference
     place = region or callbacks.any_desk_region(session) or ""
-    chat_id = conversation_id.removeprefix("tg:")
     request = callbacks.book(
         session,
         callbacks.Booking(
             conversation_id=conversation_id,
-            client_chat_id=int(chat_id) if chat_id.lstrip("-").isdigit() else 0,
+            client_chat_id=telegram_chat(conversation_id) or 0,
             topic="general",
             place=place,
             language=language,

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.facilitators import FacilitatorDesk
 from bot.telegram_io import chat_of, gateway_of, send_replies
-from lotse.desk import DESK_PREFIX
+from lotse.protocol import DESK_PREFIX
 
 log = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ from bot.outbox_sender import OutboxSender
 from bot.rasa_client import RasaClient
 from bot.telegram_io import chat_of, gateway_of, keyboard_after_press, send_replies, send_to
 from lotse import DEFAULT_LANGUAGE, LANGUAGES
+from lotse.protocol import telegram_conversation
 from lotse.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ async def limit_every_update(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if update.effective_user is None or is_text or chat is None or chat.type != ChatType.PRIVATE:
         return
     flood: FloodLimit = context.application.bot_data["update_flood"]
-    verdict = flood.check(f"tg:{update.effective_user.id}", None)
+    verdict = flood.check(telegram_conversation(update.effective_user.id), None)
     if verdict is Verdict.ALLOW:
         return
     if update.callback_query is not None:

@@ -18,6 +18,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.replies import Chat, Reply, coalesce
+from lotse.protocol import telegram_conversation
 
 if TYPE_CHECKING:
     from bot.conversation import Gateway
@@ -28,7 +29,7 @@ def chat_of(update: Update) -> Chat:
     chat = update.effective_chat
     assert chat is not None
     return Chat(
-        conversation_id=f"tg:{chat.id}",
+        conversation_id=telegram_conversation(chat.id),
         language_code=user.language_code if user else None,
         user_id=user.id if user and chat.type == ChatType.PRIVATE else None,
     )

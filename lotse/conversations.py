@@ -7,17 +7,6 @@ from sqlalchemy.orm import Session
 from lotse import LANGUAGES
 from lotse.models import ConversationSettings, utcnow
 
-GATEWAY_PAYLOAD_KEY = "lotse"
-"""Custom payloads under this key carry facts for the gateway (the reply language), not text."""
-SEND_OUTBOX = "send_outbox"
-"""A fact for the gateway: this turn queued messages (a booking's desk post), send them now."""
-CARD_KEY = "lotse_card"
-"""Custom payload key of an offer card (`{"text", "html"}` plus optional `buttons`)."""
-PRIVACY_KEY = "lotse_privacy"
-"""Custom payload asking the gateway to offer deletion (it holds those texts and does it)."""
-REQUEST_CONTACT_KEY = "lotse_request_contact"
-"""Custom payload asking for the client's number with Telegram's share-contact button."""
-
 
 def chosen_language(session: Session, conversation_id: str) -> str | None:
     settings = session.get(ConversationSettings, conversation_id)

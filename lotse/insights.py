@@ -24,8 +24,8 @@ from sqlalchemy import Boolean, Date, DateTime, Float, String, Text, select, upd
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lotse.db import Base, affected
-from lotse.desk_models import CallbackRequest
 from lotse.models import utcnow
+from lotse.requests.models import CallbackRequest
 
 LOW_CONFIDENCE = 0.6
 MIN_COUNT = 5

@@ -1,4 +1,4 @@
-"""Conversation tables (buttons, settings). The offer catalogue lives in lotse/hsds.py."""
+"""Conversation tables (buttons, settings). The offer catalogue lives in lotse/catalogue/hsds.py."""
 
 from __future__ import annotations
 

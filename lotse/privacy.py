@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from lotse import admin_accounts, insights
 from lotse.db import affected
-from lotse.desk import txt
-from lotse.desk_models import CallbackRequest, FacilitatorState, OutboxMessage
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
-from lotse.outbox import enqueue
+from lotse.protocol import telegram_chat
+from lotse.requests.desk import txt
+from lotse.requests.models import CallbackRequest, FacilitatorState, OutboxMessage
+from lotse.requests.outbox import enqueue
 
 UNCONSENTED_HOURS = 24
 ANONYMOUS = ""
@@ -71,8 +72,7 @@ def _anonymise(request: CallbackRequest) -> None:
 
 
 def _client_chat_id(conversation_id: str) -> int | None:
-    tail = conversation_id.removeprefix("tg:")
-    return int(tail) if conversation_id.startswith("tg:") and tail.lstrip("-").isdigit() else None
+    return telegram_chat(conversation_id)
 
 
 def erase_conversation(session: Session, conversation_id: str) -> Erased:

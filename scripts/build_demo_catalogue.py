@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from lotse import hsds as _hsds  # noqa: E402
+from lotse.catalogue import hsds as _hsds  # noqa: E402
 from lotse.catalogue import matrix as _matrix  # noqa: E402
 
 CATALOGUE_DIR = ROOT / "data" / "catalogue"

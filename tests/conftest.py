@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from lotse import catalogue, migrate
+from lotse import catalogue
 from lotse.db import session_scope
+from lotse.runtime import migrate
 from lotse.settings import load_settings
 
 POSTGRES = os.environ.get("LOTSE_TEST_POSTGRES", "")

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from lotse.catalogue import hsds_export, hsds_package, matrix
 from lotse.catalogue.files import first_line_cells
+from lotse.catalogue.hsds import Area, Service
 from lotse.catalogue.records import CatalogueError, ServiceRecord
 from lotse.catalogue.store import ImportResult, read_places, store_places, store_records
-from lotse.hsds import Area, Service
 from lotse.settings import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "data" / "catalogue"

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lotse.catalogue.formulas import neutralise
+from lotse.catalogue.hsds import Service, service_children
 from lotse.catalogue.matrix import MATRIX_COLUMNS, TRANSLATED
-from lotse.hsds import Service, service_children
-from lotse.schedule import format_hours, rule_from_schedule
+from lotse.catalogue.schedule import format_hours, rule_from_schedule
 
 
 def matrix_rows(session: Session) -> list[dict[str, str]]:

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lotse.catalogue.formulas import neutralise_any
+from lotse.catalogue.hsds import Area, Location, Organization, Service, service_children
 from lotse.catalogue.hsds_package import FILES, GROUP_TAXONOMY, STATUS_TAXONOMY
 from lotse.catalogue.records import RESIDENCE_STATUSES, TARGET_GROUPS
-from lotse.hsds import Area, Location, Organization, Service, service_children
-from lotse.taxonomy import load_taxonomy
+from lotse.catalogue.taxonomy import load_taxonomy
 
 
 def write_package(

@@ -39,8 +39,8 @@ from lotse.catalogue.records import (
     check_url,
     too_long,
 )
-from lotse.schedule import BYDAY, Rule, rule_from_schedule
-from lotse.taxonomy import load_taxonomy
+from lotse.catalogue.schedule import BYDAY, Rule, rule_from_schedule
+from lotse.catalogue.taxonomy import load_taxonomy
 
 FILES: dict[str, list[str]] = {
     "organization": ["id", "name", "description", "email", "website"],

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from lotse import LANGUAGES
-from lotse.hsds import (
+from lotse.catalogue.hsds import (
     RESIDENCE_STATUSES,
     TARGET_GROUPS,
     Location,
@@ -20,10 +20,10 @@ from lotse.hsds import (
     Service,
     ServiceTranslation,
 )
+from lotse.catalogue.schedule import HoursError, Rule, parse_hours
+from lotse.catalogue.taxonomy import load_taxonomy
 from lotse.i18n import known_language_codes
 from lotse.models import CATALOGUE_TOPICS
-from lotse.schedule import HoursError, Rule, parse_hours
-from lotse.taxonomy import load_taxonomy
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._:/-]{0,63}$")
 _PHONE = re.compile(r"^\+?[0-9 ()/.-]{6,40}$")

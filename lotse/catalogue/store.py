@@ -16,13 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lotse.catalogue.files import read_csv_file
-from lotse.catalogue.records import (
-    CatalogueError,
-    Invalid,
-    ServiceRecord,
-    check_coordinate,
-)
-from lotse.hsds import (
+from lotse.catalogue.hsds import (
     AREA_KINDS,
     Area,
     AreaAlias,
@@ -38,9 +32,15 @@ from lotse.hsds import (
     ServiceTranslation,
     service_children,
 )
+from lotse.catalogue.records import (
+    CatalogueError,
+    Invalid,
+    ServiceRecord,
+    check_coordinate,
+)
+from lotse.catalogue.schedule import Rule, rule_from_schedule, rules_to_byday
+from lotse.catalogue.taxonomy import sync_terms
 from lotse.models import utcnow
-from lotse.schedule import Rule, rule_from_schedule, rules_to_byday
-from lotse.taxonomy import sync_terms
 
 _AREA_NAME: int = Area.__table__.c.name.type.length  # type: ignore[attr-defined]
 _HOLIDAYS: int = Area.__table__.c.holidays.type.length  # type: ignore[attr-defined]

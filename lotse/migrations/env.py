@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from lotse import admin_accounts, audit, desk_models, hsds, insights, models  # noqa: F401  (registers the tables on Base.metadata)
+# the modules that define tables, imported to register them on Base.metadata
+from lotse import admin_accounts, audit, insights, models  # noqa: F401
+from lotse.catalogue import hsds  # noqa: F401
 from lotse.db import Base, make_engine
+from lotse.requests import models as request_models  # noqa: F401
 from lotse.settings import load_settings
 
 config = context.config

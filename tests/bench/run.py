@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from lotse.conversations import CARD_KEY, REQUEST_CONTACT_KEY
+from lotse.protocol import CARD_KEY, REQUEST_CONTACT_KEY
 from tests.bench.search import bench_search, percentile
 from tests.conftest import project_root
 from tests.e2e.conftest import lotse_env, start_lotse, stop, wait_for
@@ -61,7 +61,7 @@ def rss_mb() -> dict:
         "rasa": "nlu.rasa_main run",
         "actions": "-m actions",
         "gateway": "-m bot",
-        "supervisor": "lotse.cli run",
+        "supervisor": "lotse.runtime.cli run",
     }
     found: dict[str, float] = {}
     for proc in Path("/proc").iterdir():

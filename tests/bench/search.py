@@ -16,9 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from lotse import migrate
-from lotse.db import make_engine
-from lotse.hsds import (
+from lotse.catalogue.hsds import (
     RESIDENCE_STATUSES,
     Area,
     Language,
@@ -28,10 +26,12 @@ from lotse.hsds import (
     ServiceArea,
     ServiceEligibility,
 )
+from lotse.catalogue.offers import OfferQuery, find_offers
+from lotse.catalogue.places import resolve_place
+from lotse.catalogue.taxonomy import sync_terms
+from lotse.db import make_engine
 from lotse.models import TOPICS, utcnow
-from lotse.offers import OfferQuery, find_offers
-from lotse.places import resolve_place
-from lotse.taxonomy import sync_terms
+from lotse.runtime import migrate
 
 OFFERS_PER_PLACE = 30
 PLACES_PER_DISTRICT = 30

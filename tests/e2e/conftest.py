@@ -72,7 +72,7 @@ class LotseProcess:
 def start_lotse(env: dict[str, str], log_path: Path) -> subprocess.Popen[str]:
     log = log_path.open("w", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lotse.cli", "run"],
+        [sys.executable, "-m", "lotse.runtime.cli", "run"],
         cwd=project_root(),
         env=env,
         stdin=subprocess.DEVNULL,
@@ -108,7 +108,7 @@ def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[str]:
 def migrate_database(env: dict[str, str]) -> None:
     """`lotse db upgrade` on the environment's DATABASE_URL (the gateway alone does not)."""
     subprocess.run(
-        [sys.executable, "-m", "lotse.cli", "db", "upgrade"],
+        [sys.executable, "-m", "lotse.runtime.cli", "db", "upgrade"],
         env=env,
         check=True,
         cwd=project_root(),

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from lotse.audit import AuditLog
+from lotse.catalogue.hsds import Service
 from lotse.db import session_scope
-from lotse.hsds import Service
 from tests.conftest import project_root
 from tests.e2e.conftest import ends_offer_list, free_port, replies_until, stop, wait_for
 
@@ -33,7 +33,15 @@ async def admin(lotse, tmp_path_factory):
     port = free_port()
     env = {**lotse.env, "ADMIN_PORT": str(port)}
     subprocess.run(
-        [sys.executable, "-m", "lotse.cli", "admin", "add", "Amina Schulz", "--password-stdin"],
+        [
+            sys.executable,
+            "-m",
+            "lotse.runtime.cli",
+            "admin",
+            "add",
+            "Amina Schulz",
+            "--password-stdin",
+        ],
         input=PASSWORD + "\n",
         cwd=project_root(),
         env=env,

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from lotse import registry
 from lotse.db import session_scope
+from lotse.requests import registry
 from tests.e2e.conftest import button_titles, settle
 
 pytestmark = pytest.mark.e2e

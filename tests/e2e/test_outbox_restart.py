@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lotse import callbacks, catalogue, migrate, registry
+from lotse import catalogue
 from lotse.db import session_scope
-from lotse.desk_models import OutboxMessage
+from lotse.requests import callbacks, registry
+from lotse.requests.models import OutboxMessage
+from lotse.runtime import migrate
 from tests.e2e.conftest import lotse_env, start_gateway, wait_for
 from tests.e2e.fake_telegram import FakeTelegram
 

@@ -6,8 +6,8 @@ import httpx
 import pytest
 from sqlalchemy import inspect, text
 
-from lotse import registry
 from lotse.db import get_engine, session_scope
+from lotse.requests import registry
 from tests.e2e.conftest import answer, button_titles, settle
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lotse.supervisor import port_in_use
+from lotse.runtime.supervisor import port_in_use
 from tests.e2e.conftest import lotse_env, start_lotse, stop, wait_for
 from tests.e2e.fake_telegram import FakeTelegram
 

@@ -9,20 +9,13 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table, func, select
 
-from lotse import (
-    callbacks,
-    catalogue,
-    conversations,
-    handoff,
-    insights,
-    migrate,
-    privacy,
-    registry,
-)
+from lotse import catalogue, conversations, insights, privacy
 from lotse.audit import acting_as
 from lotse.buttons import issue_token
+from lotse.catalogue.hsds import Service
 from lotse.db import get_engine, session_scope
-from lotse.hsds import Service
+from lotse.requests import callbacks, handoff, registry
+from lotse.runtime import migrate
 from tests.conftest import POSTGRES, fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 

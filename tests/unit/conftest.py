@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from lotse import catalogue, migrate
+from lotse import catalogue
 from lotse.db import session_scope
+from lotse.runtime import migrate
 from lotse.settings import load_settings
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue

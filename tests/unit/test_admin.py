@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from lotse import catalogue, insights, migrate
+from lotse import catalogue, insights
 from lotse.audit import AuditLog, acting_as
+from lotse.catalogue.hsds import Service
 from lotse.db import session_scope
-from lotse.hsds import Service
+from lotse.runtime import migrate
 from lotse.settings import Settings
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue

@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 
 from lotse.audit import acting_as
 from lotse.catalogue.formulas import TRIGGERS
+from lotse.catalogue.hsds import Service
 from lotse.db import session_scope
-from lotse.hsds import Service
 from tests.unit.test_admin import PASSWORD, client, url  # noqa: F401  (fixtures)
 from tests.unit.test_catalogue_files import BAD_FILES, EVIL, zip_bomb
 from tests.unit.test_catalogue_import import dump

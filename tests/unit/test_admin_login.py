@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from lotse import admin_accounts, catalogue, migrate
+from lotse import admin_accounts, catalogue
 from lotse.audit import AuditLog
 from lotse.db import session_scope
 from lotse.models import utcnow
+from lotse.runtime import migrate
 from lotse.settings import Settings, load_settings
 from tests.conftest import fresh_database_url, project_root
 from tests.unit.catalogue_fixtures import write_catalogue
@@ -186,7 +187,7 @@ def test_cli_adds_lists_and_removes_accounts(tmp_path: Path) -> None:
 
     def lotse(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "lotse.cli", "admin", *args],
+            [sys.executable, "-m", "lotse.runtime.cli", "admin", *args],
             input=stdin,
             env=env,
             cwd=project_root(),

@@ -12,16 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from lotse import (
-    backup,
-    callbacks,
-    catalogue,
-    insights,
-    migrate,
-    registry,
-)
+from lotse import catalogue, insights
 from lotse.db import get_engine, session_scope
-from lotse.desk_models import CallbackRequest
+from lotse.requests import callbacks, registry
+from lotse.requests.models import CallbackRequest
+from lotse.runtime import backup, migrate
 from tests.conftest import POSTGRES, fresh_database_url
 from tests.unit.backup_fixtures import (
     NAMED,

@@ -12,14 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text, update
 
-from lotse import (
-    backup,
-    backup_postgres,
-    callbacks,
-    cli,
-)
+from lotse.catalogue.hsds import Service
 from lotse.db import get_engine, session_scope
-from lotse.hsds import Service
+from lotse.requests import callbacks
+from lotse.runtime import backup, backup_postgres, cli
 from lotse.settings import load_settings
 from tests.conftest import POSTGRES, fresh_database_url
 from tests.unit.backup_fixtures import (

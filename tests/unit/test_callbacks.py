@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from lotse import callbacks, catalogue, handoff, migrate, outbox, registry
+from lotse import catalogue
 from lotse.db import session_scope
-from lotse.desk_models import CallbackRequest, OutboxMessage
 from lotse.models import utcnow
+from lotse.requests import callbacks, handoff, outbox, registry
+from lotse.requests.models import CallbackRequest, OutboxMessage
+from lotse.runtime import migrate
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
@@ -274,7 +276,7 @@ def test_a_request_after_an_emergency_is_urgent() -> None:
 def test_rasa_endpoints_follow_the_settings(tmp_path: Path) -> None:
     import yaml
 
-    from lotse.rasa_endpoints import endpoints_file
+    from lotse.runtime.rasa_endpoints import endpoints_file
     from lotse.settings import Settings
 
     plain = endpoints_file(Settings(var_dir=tmp_path))
@@ -297,7 +299,7 @@ def test_rasa_endpoints_follow_the_settings(tmp_path: Path) -> None:
         "password": "pw",
     }
     assert config["lock_store"] == {"type": "redis", "url": "127.0.0.1", "port": 6380, "db": 2}
-    from lotse.rasa_endpoints import tracker_store
+    from lotse.runtime.rasa_endpoints import tracker_store
 
     for driver in ("+psycopg", "+psycopg2"):  # the driver named in the URL is not Rasa's concern
         url = f"postgresql{driver}://lotse:pw@db.local:5433/lotse_tracker"
@@ -427,7 +429,7 @@ def test_deactivating_in_the_admin_hands_back_the_requests(
 
     from admin.app import create_app
     from lotse import admin_accounts
-    from lotse.desk_models import Facilitator
+    from lotse.requests.models import Facilitator
     from lotse.settings import Settings, load_settings
 
     request_id = claimed_by_anna(url)

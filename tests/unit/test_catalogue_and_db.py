@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from lotse import migrate
 from lotse.buttons import issue_token, redeem_token
 from lotse.conversations import choose_language, chosen_language, reply_language
 from lotse.db import session_scope
+from lotse.runtime import migrate
 from tests.conftest import fresh_database_url
 
 

@@ -15,11 +15,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from lotse import catalogue, migrate
+from lotse import catalogue
 from lotse.catalogue import CatalogueError, files
 from lotse.catalogue.formulas import TRIGGERS, neutralise, restore
+from lotse.catalogue.hsds import Service
 from lotse.db import session_scope
-from lotse.hsds import Service
+from lotse.runtime import migrate
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import OFFERS, offer, write_catalogue, write_matrix
 from tests.unit.test_catalogue_import import dump
@@ -265,7 +266,7 @@ def test_malformed_places_and_hsds_members_are_reported(loaded) -> None:
 
 @pytest.mark.parametrize("command", ["validate", "import"])
 def test_the_cli_reports_every_bad_file(loaded, monkeypatch, capsys, command: str) -> None:
-    from lotse.cli import main
+    from lotse.runtime.cli import main
     from lotse.settings import load_settings
 
     url, directory = loaded

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from lotse import catalogue, migrate
+from lotse import catalogue
 from lotse.catalogue import CatalogueError
+from lotse.catalogue.hsds import CATALOGUE_TABLES, Service
 from lotse.db import session_scope
-from lotse.hsds import CATALOGUE_TABLES, Service
+from lotse.runtime import migrate
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import OFFERS, offer, write_catalogue, write_matrix
 
@@ -273,7 +274,7 @@ def test_places_file_errors(tmp_path: Path) -> None:
 
 
 def test_cli_validate_import_export_stale(loaded, tmp_path: Path, monkeypatch, capsys) -> None:
-    from lotse.cli import main
+    from lotse.runtime.cli import main
     from lotse.settings import load_settings
 
     url, directory = loaded

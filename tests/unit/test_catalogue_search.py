@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
+from lotse.catalogue.offers import OfferQuery, find_offers, general_counselling, questions_to_ask
+from lotse.catalogue.places import area_chain, covered_regions, nearest_place, resolve_place
+from lotse.catalogue.schedule import BERLIN
 from lotse.db import session_scope
-from lotse.offers import OfferQuery, find_offers, general_counselling, questions_to_ask
-from lotse.places import area_chain, covered_regions, nearest_place, resolve_place
-from lotse.schedule import BERLIN
 
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)
 
@@ -178,7 +178,7 @@ def test_other_words_are_not_places(s, text: str) -> None:
 
 
 def test_a_place_added_to_the_catalogue_is_known_at_once(small_url: str) -> None:
-    from lotse.hsds import Area, AreaAlias
+    from lotse.catalogue.hsds import Area, AreaAlias
 
     with session_scope(small_url) as s:
         assert resolve_place(s, "Kandern") == []

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from lotse import catalogue, migrate
+from lotse import catalogue
 from lotse.catalogue import matrix
+from lotse.catalogue.hsds import Service
+from lotse.catalogue.offers import OfferQuery, find_offers
+from lotse.catalogue.places import known_places, resolve_place
+from lotse.catalogue.schedule import BERLIN
 from lotse.db import session_scope
-from lotse.hsds import Service
 from lotse.models import CATALOGUE_TOPICS
-from lotse.offers import OfferQuery, find_offers
-from lotse.places import known_places, resolve_place
-from lotse.schedule import BERLIN
+from lotse.runtime import migrate
 from tests.conftest import fresh_database_url
 
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=BERLIN)

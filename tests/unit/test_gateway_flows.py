@@ -12,17 +12,17 @@ from sqlalchemy import select
 
 from bot.conversation import Gateway
 from bot.facilitators import FacilitatorDesk
-from bot.privacy_flow import LEAVE_CALLBACK, PRIVACY_PREFIX
 from bot.rasa_client import RasaUnavailable
 from bot.replies import Chat, Reply
-from lotse import callbacks, catalogue, migrate, registry
+from lotse import catalogue
 from lotse.buttons import redeem_token
-from lotse.conversations import GATEWAY_PAYLOAD_KEY
 from lotse.db import session_scope
-from lotse.desk import DESK_PREFIX
-from lotse.desk_models import CallbackRequest
 from lotse.i18n import section
 from lotse.models import ConversationSettings
+from lotse.protocol import DESK_PREFIX, GATEWAY_PAYLOAD_KEY, LEAVE_CALLBACK, PRIVACY_PREFIX
+from lotse.requests import callbacks, registry
+from lotse.requests.models import CallbackRequest
+from lotse.runtime import migrate
 from lotse.settings import load_settings
 from tests.conftest import fresh_database_url
 

@@ -7,10 +7,10 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from lotse import outbox
 from lotse.db import session_scope
-from lotse.desk_models import OutboxMessage
 from lotse.logs import RedactingFormatter, redact, secrets_of
+from lotse.requests import outbox
+from lotse.requests.models import OutboxMessage
 from lotse.settings import load_settings
 
 TOKEN = "123456789:AAH-secret-part-of-the-bot-token"
@@ -69,7 +69,7 @@ def test_files_with_secrets_are_the_owners_only(tmp_path) -> None:
     import yaml
 
     from lotse.db import get_engine
-    from lotse.rasa_endpoints import endpoints_file
+    from lotse.runtime.rasa_endpoints import endpoints_file
     from lotse.settings import Settings
 
     database = tmp_path / "lotse.db"

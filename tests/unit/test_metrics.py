@@ -18,11 +18,11 @@ from bot.health_server import health_body, make_app
 from bot.metrics import BacklogCollector
 from bot.rasa_client import RasaUnavailable
 from bot.replies import Chat
-from lotse import outbox
 from lotse.db import session_scope
-from lotse.desk_models import CallbackRequest, OutboxMessage
 from lotse.models import utcnow
-from lotse.monitoring import Backlog, count_backlog
+from lotse.requests import outbox
+from lotse.requests.models import CallbackRequest, OutboxMessage
+from lotse.runtime.monitoring import Backlog, count_backlog
 
 CHAT_ID = 4_711_0815
 TEXT = "Ich suche eine Wohnung für meine Familie in Lörrach"

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.offers import ActionAskLocation, ActionFindOffers, ValidateOfferForm
 from actions.slots import ValidateSlotMappings
-from lotse.conversations import CARD_KEY
+from lotse.protocol import CARD_KEY
 from tests.unit.test_actions import DOMAIN, run, tracker
 
 
@@ -226,7 +226,7 @@ async def test_subtopic_is_found_in_the_question(small_db) -> None:
     ],
 )
 def test_subtopic_keywords_in_several_languages(text: str, topic: str, expected) -> None:
-    from lotse.taxonomy import match_subtopic
+    from lotse.catalogue.taxonomy import match_subtopic
 
     found = match_subtopic(text, topic)
     assert found == expected or (expected is None and found in (None, "recognition"))

@@ -10,9 +10,9 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from bot.outbox_sender import OutboxSender
-from lotse import outbox
 from lotse.db import session_scope
-from lotse.desk_models import OutboxMessage
+from lotse.requests import outbox
+from lotse.requests.models import OutboxMessage
 
 SEND_SECONDS = 0.2
 

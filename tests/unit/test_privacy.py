@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from lotse import callbacks, catalogue, conversations, handoff, migrate, privacy, registry
+from lotse import catalogue, conversations, privacy
 from lotse.buttons import issue_token
 from lotse.db import get_engine, session_scope
-from lotse.desk_models import CallbackRequest, OutboxMessage
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
+from lotse.requests import callbacks, handoff, registry
+from lotse.requests.models import CallbackRequest, OutboxMessage
+from lotse.runtime import migrate
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 

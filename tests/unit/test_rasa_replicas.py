@@ -10,8 +10,8 @@ import pytest
 from aiohttp import web
 
 from bot.rasa_client import RasaClient, RasaUnavailable
+from lotse.runtime.supervisor import StartupError, build_children, child_env
 from lotse.settings import Settings
-from lotse.supervisor import StartupError, build_children, child_env
 from tests.loopback import serve_app
 
 

@@ -6,7 +6,14 @@ from datetime import datetime, time
 
 import pytest
 
-from lotse.schedule import BERLIN, HoursError, Rule, format_hours, next_opening, parse_hours
+from lotse.catalogue.schedule import (
+    BERLIN,
+    HoursError,
+    Rule,
+    format_hours,
+    next_opening,
+    parse_hours,
+)
 
 
 def at(text: str) -> datetime:

@@ -8,8 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+from lotse.runtime.supervisor import Child, Supervisor, ready_line
 from lotse.settings import Settings
-from lotse.supervisor import Child, Supervisor, ready_line
 
 
 def child(name: str, code: str, **kw) -> Child:

@@ -19,14 +19,14 @@ import pytest
 
 from actions.cards import card
 from lotse import LANGUAGE_NAMES, LANGUAGES
+from lotse.catalogue.hsds import Language, Service
+from lotse.catalogue.offers import Offer
 from lotse.catalogue.records import Invalid, check_languages
-from lotse.desk import request_values, topic_label
-from lotse.desk_models import CallbackRequest
-from lotse.hsds import Language, Service
+from lotse.catalogue.taxonomy import load_taxonomy
 from lotse.i18n import known_language_codes, language_file, language_name
-from lotse.offers import Offer
+from lotse.requests.desk import request_values, topic_label
+from lotse.requests.models import CallbackRequest
 from lotse.settings import PROJECT_ROOT
-from lotse.taxonomy import load_taxonomy
 
 CATALOGUE = PROJECT_ROOT / "data" / "catalogue" / "demo_catalogue.csv"
 FOREIGN = [lang for lang in LANGUAGES if lang != "de"]

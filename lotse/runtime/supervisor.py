@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
 
-from lotse.rasa_endpoints import endpoints_file
+from lotse.runtime.rasa_endpoints import endpoints_file
 from lotse.settings import PROJECT_ROOT, Settings
 
 COLORS = {"rasa": "35", "actions": "36", "gateway": "32", "admin": "33"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from lotse.hsds import TaxonomyTerm
+from lotse.catalogue.hsds import TaxonomyTerm
 from lotse.settings import PROJECT_ROOT
 from lotse.text import contains_words, fold
 

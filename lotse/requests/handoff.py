@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lotse.desk import txt
-from lotse.desk_models import CallbackRequest, Facilitator, FacilitatorState
-from lotse.outbox import enqueue
+from lotse.requests.desk import txt
+from lotse.requests.models import CallbackRequest, Facilitator, FacilitatorState
+from lotse.requests.outbox import enqueue
 from lotse.text import split_text
 
 OPEN = ("open", "claimed")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from lotse.hsds import Area, AreaAlias, catalogue_revision
+from lotse.catalogue.hsds import Area, AreaAlias, catalogue_revision
 from lotse.text import fold
 
 MAX_ENDING = 2  # letters an inflected last word may add (Леррах → Леррахе, Берлін → Берліні)

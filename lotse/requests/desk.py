@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from lotse.desk_models import OUTCOMES, CallbackRequest
 from lotse.i18n import language_name, section, text
-from lotse.outbox import Button
-
-DESK_PREFIX = "@desk:"
-CLIENT_PREFIX = "@client:"
+from lotse.protocol import DESK_PREFIX
+from lotse.requests.models import OUTCOMES, CallbackRequest
+from lotse.requests.outbox import Button
 
 
 def txt(language: str, key: str, /, section: str = "lotse_desk", **values: object) -> str:
@@ -62,7 +60,7 @@ def topic_label(topic: str, language: str) -> str:
     label = (section(language, "lotse_topics") or {}).get(topic)
     if label:
         return str(label)
-    from lotse.taxonomy import load_taxonomy  # general counselling has no topic button
+    from lotse.catalogue.taxonomy import load_taxonomy  # general counselling has no topic button
 
     term = load_taxonomy().get(topic)
     return term.names.get(language) or term.names.get("de", topic) if term else topic

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from lotse.callbacks import OPEN
-from lotse.desk_models import CallbackRequest, OutboxMessage
 from lotse.models import utcnow
+from lotse.requests.callbacks import OPEN
+from lotse.requests.models import CallbackRequest, OutboxMessage
 
 WAITING = ("pending", "sending")
 """Outbox rows Telegram has not accepted yet."""

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from lotse import catalogue, cli_admin, migrate, registry
+from lotse import catalogue
 from lotse.db import session_scope
+from lotse.requests import registry
+from lotse.runtime import cli_admin, migrate
 from lotse.settings import Settings, load_settings
 
 T = TypeVar("T")
@@ -19,7 +21,7 @@ T = TypeVar("T")
 def prepare(settings: Settings) -> Path:
     """What every start needs: the schema, a catalogue (the demo one in an empty database) and
     Rasa's endpoints file for this installation's stores (its path is returned)."""
-    from lotse.rasa_endpoints import endpoints_file
+    from lotse.runtime.rasa_endpoints import endpoints_file
 
     migrate.upgrade(settings.database_url)
     with session_scope(settings.database_url) as session:
@@ -39,7 +41,7 @@ def cmd_prepare(_args: argparse.Namespace) -> int:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    from lotse.supervisor import StartupError, Supervisor, build_children, child_env
+    from lotse.runtime.supervisor import StartupError, Supervisor, build_children, child_env
 
     settings = load_settings()
     prepare(settings)
@@ -237,7 +239,7 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from lotse import backup_cli
+    from lotse.runtime import backup_cli
 
     parser = argparse.ArgumentParser(prog="lotse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

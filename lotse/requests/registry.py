@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lotse import LANGUAGES
-from lotse.desk_models import Desk, Facilitator
+from lotse.catalogue.places import get_area
 from lotse.models import CATALOGUE_TOPICS
-from lotse.places import get_area
+from lotse.requests.models import Desk, Facilitator
 
 
 class RegistryError(ValueError):
@@ -73,7 +73,9 @@ def deactivate_facilitator(session: Session, telegram_user_id: int) -> bool:
 def end_duties(session: Session, person: Facilitator) -> int:
     """A facilitator leaves: their live chats end (the client is told and Lotse answers again)
     and every request they hold goes back to its desk. Returns the requests given back."""
-    from lotse import callbacks  # callbacks → handoff → outbox; registry stays importable alone
+    from lotse.requests import (
+        callbacks,  # callbacks → handoff → outbox; registry stays importable alone
+    )
 
     held = callbacks.claimed_by(session, person)
     for request in held:

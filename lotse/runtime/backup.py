@@ -20,9 +20,9 @@ from urllib.parse import quote
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
-from lotse import backup_postgres, migrate
-from lotse.backup_postgres import BackupError
 from lotse.db import get_engine
+from lotse.runtime import backup_postgres, migrate
+from lotse.runtime.backup_postgres import BackupError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"

@@ -1,4 +1,5 @@
-"""`lotse backup` and `lotse restore`: argument parsing and messages (the work: lotse/backup.py)."""
+"""`lotse backup` and `lotse restore`: argument parsing and messages (the work:
+lotse/runtime/backup.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from lotse import backup
-from lotse.backup_postgres import BackupError
+from lotse.runtime import backup
+from lotse.runtime.backup_postgres import BackupError
 from lotse.settings import load_settings
 
 

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lotse.catalogue.hsds import RESIDENCE_STATUSES, Service, ServiceArea
+from lotse.catalogue.places import area_chain
+from lotse.catalogue.schedule import Opening, next_opening, rule_from_schedule
 from lotse.facts import AGE_GROUPS
-from lotse.hsds import RESIDENCE_STATUSES, Service, ServiceArea
 from lotse.models import CATALOGUE_TOPICS, utcnow
-from lotse.places import area_chain
-from lotse.schedule import Opening, next_opening, rule_from_schedule
 
 UNKNOWN = "unknown"  # "prefer not to say": restricts nothing
 

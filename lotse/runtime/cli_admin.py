@@ -6,8 +6,9 @@ import argparse
 import getpass
 import sys
 
-from lotse import admin_accounts, migrate
+from lotse import admin_accounts
 from lotse.db import session_scope
+from lotse.runtime import migrate
 from lotse.settings import load_settings
 
 

@@ -60,7 +60,7 @@ def endpoints_file(settings: Settings) -> Path:
     target = settings.var_dir / "endpoints.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     content = (
-        "# written by lotse run from the settings (lotse/rasa_endpoints.py)\n"
+        "# written by lotse run from the settings (lotse/runtime/rasa_endpoints.py)\n"
         + yaml.safe_dump(config, sort_keys=False)
     )
     # the database and Redis passwords are in it: readable by the owner only

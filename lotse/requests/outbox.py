@@ -15,9 +15,10 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from lotse.db import affected
-from lotse.desk_models import OutboxMessage
 from lotse.logs import redact
 from lotse.models import utcnow
+from lotse.protocol import telegram_conversation
+from lotse.requests.models import OutboxMessage
 
 MAX_BACKOFF_SECONDS = 300
 STALE_SENDING = timedelta(minutes=2)
@@ -43,7 +44,7 @@ def enqueue(
 ) -> OutboxMessage:
     message = OutboxMessage(
         chat_id=chat_id,
-        conversation_id=conversation_id or f"tg:{chat_id}",
+        conversation_id=conversation_id or telegram_conversation(chat_id),
         method="edit" if edit_of else "send",
         edit_of=edit_of,
         text=text,

@@ -1,7 +1,7 @@
 """Callback requests: booking, routing to a region's desk, and their life until closed.
 
-Every state change writes the messages it causes to the outbox in the same transaction (see
-lotse/outbox.py), so a request is never taken without the client being told, and never booked
+Every state change writes the messages it causes to the outbox in the same transaction
+(lotse/requests/outbox.py), so a request is never taken without the client being told, never booked
 without reaching its desk. Claims are one conditional UPDATE, so of two facilitators pressing
 [Take] at the same moment exactly one wins, on SQLite and PostgreSQL alike.
 """
@@ -17,19 +17,25 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lotse import LANGUAGE_NAMES
+from lotse.catalogue.places import area_chain, holiday_calendar
+from lotse.catalogue.schedule import is_holiday
 from lotse.db import affected
-from lotse.desk import (
+from lotse.models import utcnow
+from lotse.requests.desk import (
     desk_post,
     facilitator_controls,
     request_values,
     txt,
 )
-from lotse.desk_models import CallbackRequest, Desk, Facilitator
-from lotse.handoff import end_request_chat, open_request, owns, tell_client, tell_facilitator
-from lotse.models import utcnow
-from lotse.outbox import Button, enqueue
-from lotse.places import area_chain, holiday_calendar
-from lotse.schedule import is_holiday
+from lotse.requests.handoff import (
+    end_request_chat,
+    open_request,
+    owns,
+    tell_client,
+    tell_facilitator,
+)
+from lotse.requests.models import CallbackRequest, Desk, Facilitator
+from lotse.requests.outbox import Button, enqueue
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 WORKING_DAYS_OFFERED = 5

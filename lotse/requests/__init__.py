@@ -1,0 +1,2 @@
+"""Callback requests and the desk: booking, claiming, live chats, the outbox that carries their
+messages, and who takes them (facilitators, desks)."""
