@@ -2,14 +2,12 @@
 
 A card shows the name; what they do (translated where the catalogue has it, else German, marked);
 the address with a map link; the phone number (Telegram makes it tap-to-call); opening hours with
-"open now" or "next open"; the languages spoken; and who it is for. Telegram gets HTML, the console
-the same text without tags.
+"open now" or "next open"; the languages spoken; and who it is for. The action sends the fields
+(lotse/protocol.py); the gateway lays them out once, for Telegram and the console (bot/cards.py).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime, timedelta
 from urllib.parse import quote_plus
 
@@ -18,8 +16,6 @@ from lotse.catalogue.schedule import BERLIN, Rule, format_days, rule_from_schedu
 from lotse.i18n import language_name, section, text
 from lotse.protocol import CARD_KEY
 from lotse.text import isolate
-
-_TAG = re.compile(r"<[^>]+>")
 
 
 def _t(language: str, key: str, **values: object) -> str:
@@ -94,8 +90,10 @@ def map_url(offer: Offer) -> str | None:
 
 def card(
     offer: Offer, language: str, now: datetime, residence_status: str | None = None
-) -> dict[str, str]:
-    """`{"text", "html"}` of one offer card."""
+) -> dict[str, object]:
+    """One offer card as data (lotse/protocol.py, CARD_KEY): every field already in the
+    client's language and isolated for right-to-left scripts; the gateway lays it out
+    (bot/cards.py), as HTML for Telegram and as plain text for the console."""
     service = offer.service
     translations = {t.language: t for t in service.translations}
     translated = translations.get(language)
@@ -109,38 +107,31 @@ def card(
         marker = _t(language, "untranslated") if description else ""
 
     def iso(value: str) -> str:
-        return html.escape(isolate(value, language))
+        return isolate(value, language) if value else ""
 
-    lines = [f"<b>{iso(name)}</b>"]
-    if description:
-        lines.append(iso(description) + (f" <i>{html.escape(marker)}</i>" if marker else ""))
     location = service.locations[0].location if service.locations else None
+    address = ""
     if location is not None:
         address = ", ".join(
             p for p in (location.address_1, f"{location.postal_code} {location.city}".strip()) if p
         )
-        url = map_url(offer)
-        shown = iso(address)
-        if url:
-            shown = f'<a href="{html.escape(url)}">{shown}</a> ({html.escape(_t(language, "map"))})'
-        lines.append(f"📍 {shown}")
-    for phone in service.phones:
-        lines.append(f"📞 {iso(phone.number)}")
     rules = [rule_from_schedule(r.byday, r.opens_at, r.closes_at) for r in service.schedules]
-    when = html.escape(opening_text(offer, language, now))
-    lines.append(f"🕒 {iso(hours_line(rules, language))} · {when}" if rules else f"🕒 {when}")
     spoken = _t(language, "list_separator").join(
         language_name(code, language) for code in service.language_codes
     )
-    if spoken:
-        lines.append(f"🗣 {iso(spoken)}")
-    for line in eligibility_lines(offer, language, residence_status):
-        lines.append(f"ℹ️ {html.escape(line)}")
-    markup = "\n".join(lines)
-    plain = html.unescape(_TAG.sub("", markup))
-    if location is not None and map_url(offer):
-        plain = plain.replace(f" ({_t(language, 'map')})", "")
-    return {"text": plain, "html": markup}
+    return {
+        "name": iso(name),
+        "description": iso(description or ""),
+        "description_note": marker,
+        "address": iso(address),
+        "map_url": map_url(offer) if location is not None else None,
+        "map_label": _t(language, "map"),
+        "phones": [iso(phone.number) for phone in service.phones],
+        "hours": iso(hours_line(rules, language)) if rules else "",
+        "opening": opening_text(offer, language, now),
+        "languages": iso(spoken),
+        "notes": eligibility_lines(offer, language, residence_status),
+    }
 
 
 def card_message(
@@ -150,7 +141,7 @@ def card_message(
     residence_status: str | None,
     buttons: list[dict[str, str]] | None = None,
 ) -> dict[str, object]:
-    """The custom payload the gateway renders (see bot/conversation.py)."""
+    """The custom payload the gateway renders (bot/cards.py)."""
     payload: dict[str, object] = {CARD_KEY: card(offer, language, now, residence_status)}
     if buttons:
         payload["buttons"] = buttons

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot import metrics
+from bot.cards import card_html, card_text
 from bot.privacy_flow import PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Button, Chat, Reply
@@ -291,10 +292,11 @@ class Gateway:
         return replies
 
     async def _render_card(self, chat: Chat, custom: dict) -> list[Reply]:
-        """An offer card from the action server: HTML for Telegram, plain text for the console."""
+        """An offer card from the action server, laid out here (bot/cards.py): HTML for
+        Telegram, plain text for the console."""
         card = custom[CARD_KEY]
-        text = str(card.get("text") or "").strip()[:TELEGRAM_TEXT_LIMIT]
-        html = str(card.get("html") or "").strip()
+        text = card_text(card).strip()[:TELEGRAM_TEXT_LIMIT]
+        html = card_html(card).strip()
         reply = Reply(text, html=html if 0 < len(html) <= TELEGRAM_TEXT_LIMIT else None)
         if options := _options(custom.get("buttons")):
             reply.buttons = await self.tokens(chat, options)

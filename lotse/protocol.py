@@ -15,7 +15,11 @@ GATEWAY_PAYLOAD_KEY = "lotse"
 SEND_OUTBOX = "send_outbox"
 """A fact for the gateway: this turn queued messages (a booking's desk post), send them now."""
 CARD_KEY = "lotse_card"
-"""An offer card (`{"text", "html"}` plus optional `buttons`)."""
+"""An offer card as data, every value already in the client's language (actions/cards.py); the
+gateway lays it out (bot/cards.py). Fields: `name`, `description`, `description_note` (e.g.
+"(only in German)"), `address`, `map_url` (or null), `map_label`, `phones` (list), `hours`,
+`opening` ("open now until 17:00"), `languages`, `notes` (list: who it is for). Beside it in the
+same payload: optional `buttons` (`[{"title", "payload"}]`)."""
 PRIVACY_KEY = "lotse_privacy"
 """Asks the gateway to offer deletion (it holds those texts and does it)."""
 REQUEST_CONTACT_KEY = "lotse_request_contact"

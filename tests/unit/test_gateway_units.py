@@ -89,7 +89,7 @@ class _NoRasa:
         return [
             {
                 "custom": {
-                    "lotse_card": {"text": "Name\nx", "html": "<b>Name</b>\nx"},
+                    "lotse_card": {"name": "Name", "opening": "x"},
                     "buttons": [{"title": "👤", "payload": "/request_callback"}],
                 }
             }
@@ -104,7 +104,7 @@ async def test_a_shared_location_becomes_the_place_answer(small_db) -> None:
     gateway = Gateway(rasa)  # type: ignore[arg-type]
     replies = await gateway.on_location(Chat("tg:7", "en"), 47.614, 7.665)
     assert rasa.sent == ['/inform{"location": "L\\u00f6rrach"}']
-    assert replies[0].html == "<b>Name</b>\nx" and replies[0].text == "Name\nx"
+    assert replies[0].html == "<b>Name</b>\n🕒 x" and replies[0].text == "Name\n🕒 x"
     assert replies[0].buttons and replies[0].buttons[0][0].title == "👤"
     outside = await gateway.on_location(Chat("tg:7", "en"), 53.55, 9.99)
     assert outside[0].text.startswith("Thanks for your location. It is outside")

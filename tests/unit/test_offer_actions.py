@@ -10,12 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.offers import ActionAskLocation, ActionFindOffers, ValidateOfferForm
 from actions.slots import ValidateSlotMappings
+from bot.cards import card_html, card_text
 from lotse.protocol import CARD_KEY
 from tests.unit.test_actions import DOMAIN, run, tracker
 
 
 def cards(dispatcher: CollectingDispatcher) -> list[dict]:
-    return [m["custom"] for m in dispatcher.messages if (m.get("custom") or {}).get(CARD_KEY)]
+    """The cards an action sent, each laid out as the gateway does (bot/cards.py)."""
+    shown = [m["custom"] for m in dispatcher.messages if (m.get("custom") or {}).get(CARD_KEY)]
+    return [
+        {**c, CARD_KEY: {"text": card_text(c[CARD_KEY]), "html": card_html(c[CARD_KEY])}}
+        for c in shown
+    ]
 
 
 async def validate_place(text: str, language: str = "de") -> dict:

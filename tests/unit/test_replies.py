@@ -113,3 +113,36 @@ async def test_commands_reach_the_same_gateway_entry_points() -> None:
         "on_unknown_command",
     ]
     assert "queue" in FACILITATOR_COMMANDS
+
+
+def test_a_card_is_laid_out_once_for_telegram_and_the_console() -> None:
+    from bot.cards import card_html, card_text
+
+    fields = {
+        "name": "Beratung <Süd> & Co",
+        "description": "Hilft bei Anträgen",
+        "description_note": "(nur auf Deutsch)",
+        "address": "Musterweg 1, 79539 Lörrach",
+        "map_url": "https://www.openstreetmap.org/?mlat=47.6&mlon=7.6",
+        "map_label": "Karte",
+        "phones": ["+49 7621 1"],
+        "hours": "Mo–Fr 9:00–12:00",
+        "opening": "jetzt geöffnet bis 12:00",
+        "languages": "Deutsch, Arabisch",
+        "notes": ["Nur für: Duldung"],
+    }
+    html = card_html(fields)
+    assert html.startswith("<b>Beratung &lt;Süd&gt; &amp; Co</b>\n")
+    assert '📍 <a href="https://www.openstreetmap.org/?mlat=47.6&amp;mlon=7.6">' in html
+    assert "(Karte)" in html and "<i>(nur auf Deutsch)</i>" in html
+    text = card_text(fields)
+    assert text.split("\n") == [
+        "Beratung <Süd> & Co",
+        "Hilft bei Anträgen (nur auf Deutsch)",
+        "📍 Musterweg 1, 79539 Lörrach",
+        "📞 +49 7621 1",
+        "🕒 Mo–Fr 9:00–12:00 · jetzt geöffnet bis 12:00",
+        "🗣 Deutsch, Arabisch",
+        "ℹ️ Nur für: Duldung",
+    ]
+    assert card_text({"name": "X", "opening": "?"}) == "X\n🕒 ?"  # missing fields: no lines

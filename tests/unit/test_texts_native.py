@@ -18,6 +18,7 @@ from functools import cache
 import pytest
 
 from actions.cards import card
+from bot.cards import card_text
 from lotse import LANGUAGE_NAMES, LANGUAGES
 from lotse.catalogue.hsds import Language, Service
 from lotse.catalogue.offers import Offer
@@ -195,9 +196,9 @@ def test_an_offer_card_names_its_languages_for_the_reader() -> None:
     service.languages = [Language(id=f"t-vi:{c}", code=c) for c in ("de", "vi", "ku")]
     offer = Offer(service=service, distance=0, speaks_language=False, opening=None)
     now = datetime(2026, 11, 23, 10, tzinfo=UTC)
-    assert "🗣 Deutsch, Vietnamesisch, Kurdisch" in card(offer, "de", now)["text"]
-    assert "🗣 німецька, в’єтнамська, курдська" in card(offer, "uk", now)["text"]
-    arabic = card(offer, "ar", now)["text"]
+    assert "🗣 Deutsch, Vietnamesisch, Kurdisch" in card_text(card(offer, "de", now))
+    assert "🗣 німецька, в’єтнамська, курдська" in card_text(card(offer, "uk", now))
+    arabic = card_text(card(offer, "ar", now))
     assert "الألمانية، الفيتنامية، الكردية" in arabic and " vi" not in arabic
 
 
