@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from nlu import safety_regression  # noqa: E402
 from nlu.calibration import (  # noqa: E402
     Prediction,
     answer_thresholds,
@@ -224,7 +225,10 @@ def main(argv=None) -> int:
         print("no held-out sets under tests/nlu/")
         return 1
     everything = [r for rows in sets.values() for r in rows]
-    parsed = asyncio.run(parse_all(args.model, [r[1] for r in everything]))
+    regression = safety_regression.load()
+    texts = [r[1] for r in everything] + [r[1] for r in regression]
+    parsed_all = asyncio.run(parse_all(args.model, texts))
+    parsed, parsed_regression = parsed_all[: len(everything)], parsed_all[len(everything) :]
     thresholds = answer_thresholds()
     report: Dict[str, object] = {"model": str(args.model), "answer_thresholds": thresholds}
     failed: List[str] = []
@@ -235,6 +239,11 @@ def main(argv=None) -> int:
         start += len(rows)
         report[name], set_failed, diagrams[name] = evaluate_set(name, rows, part, thresholds)
         failed += set_failed
+    if regression:
+        report["safety_regression"], regression_failed = safety_regression.evaluate(
+            regression, parsed_regression
+        )
+        failed += regression_failed
     lower = min(report[n]["macro_f1"] for n in sets)  # type: ignore[index]
     print(f"\nmacro-F1, the lower of the sets: {lower:.3f}")
     report["macro_f1_lower"] = lower

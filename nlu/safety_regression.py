@@ -1,0 +1,57 @@
+"""The emergency regression set (tests/safety/regression.yml, issue 16) against the whole
+pipeline: every acute danger must come out as `emergency`, no look-alike may. Only figures are
+printed, never the messages: the set was written blind and is not used to write phrases or
+training data. Called by nlu/evaluate.py with the parses of the same model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+REGRESSION = Path(__file__).resolve().parent.parent / "tests" / "safety" / "regression.yml"
+
+Row = Tuple[str, str, bool]  # language, text, acute
+
+
+def load(path: Path = REGRESSION) -> List[Row]:
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rows: List[Row] = []
+    for language, parts in data.items():
+        rows += [(language, text, True) for text in parts.get("acute", [])]
+        rows += [(language, text, False) for text in parts.get("look_alike", [])]
+    return rows
+
+
+def evaluate(rows: List[Row], parsed: List[Dict]) -> Tuple[Dict, List[str]]:
+    """Per language: dangers recognised and false alarms; and the gates missed."""
+    figures: Dict[str, Dict[str, int]] = {}
+    for (language, _, acute), parse in zip(rows, parsed, strict=True):
+        alarm = parse["intent"]["name"] == "emergency"
+        entry = figures.setdefault(
+            language, {"acute": 0, "caught": 0, "look_alikes": 0, "alarms": 0}
+        )
+        if acute:
+            entry["acute"] += 1
+            entry["caught"] += int(alarm)
+        else:
+            entry["look_alikes"] += 1
+            entry["alarms"] += int(alarm)
+    failed = []
+    print("\n== emergency regression set (whole pipeline): danger caught, false alarms")
+    for language, entry in figures.items():
+        print(
+            f"{language:<6} {entry['caught']:>3} of {entry['acute']:<3}"
+            f"  false alarms {entry['alarms']} of {entry['look_alikes']}"
+        )
+        if entry["caught"] < entry["acute"]:
+            failed.append(
+                f"regression {language}: {entry['acute'] - entry['caught']} danger(s) missed"
+            )
+        if entry["alarms"]:
+            failed.append(f"regression {language}: {entry['alarms']} false alarm(s)")
+    return figures, failed
