@@ -14,6 +14,7 @@ from starlette.routing import Route
 from admin.health import health_routes
 from admin.limits import BodyLimit
 from admin.pages import FreshnessView, ImportExportView, InsightsView
+from admin.schaubild import SchaubildView
 from admin.security import AccountLogin
 from admin.views import VIEWS
 from lotse.db import get_engine
@@ -40,6 +41,6 @@ def create_app(settings: Settings) -> Starlette:
     )
     for view in VIEWS:
         admin.add_view(view)
-    for page in (FreshnessView, ImportExportView, InsightsView):
+    for page in (FreshnessView, ImportExportView, InsightsView, SchaubildView):
         admin.add_base_view(page)
     return app
