@@ -27,6 +27,7 @@ INTENT_TOPICS = {
     "ask_language_course": "language_course",
     "ask_authorities": "authorities",
     "ask_health": "health",
+    "ask_community": "community",
 }
 
 

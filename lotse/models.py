@@ -16,6 +16,7 @@ TOPICS: tuple[str, ...] = (
     "language_course",
     "authorities",
     "health",
+    "community",
 )
 """Topics a client asks about (the NLU's ask_<topic> intents)."""
 
