@@ -20,12 +20,14 @@ from lotse.catalogue.offers import (
     AGE_GROUPS,
     UNKNOWN,
     OfferQuery,
+    SearchResult,
     find_offers,
     general_counselling,
     questions_to_ask,
 )
-from lotse.catalogue.places import covered_regions, is_local, resolve_place, sub_areas
+from lotse.catalogue.places import covered_regions, is_local, region_of, resolve_place, sub_areas
 from lotse.i18n import section
+from lotse.insights import record_unmet
 from lotse.models import TOPICS, utcnow
 from lotse.text import fold, isolate
 
@@ -225,7 +227,10 @@ class ActionFindOffers(Action):
         status = query.residence_status
 
         def search(session: Any) -> tuple[list[dict[str, object]], bool, list[dict[str, object]]]:
-            offers = find_offers(session, query).offers
+            result = find_offers(session, query)
+            offers = result.offers
+            if not page:
+                count_unmet(session, query, result)
             shown = offers[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
             has_more = len(offers) > (page + 1) * PAGE_SIZE
             general = general_counselling(session, query)[:PAGE_SIZE] if not offers else []
@@ -253,3 +258,29 @@ class ActionFindOffers(Action):
         else:
             dispatcher.utter_message(response="utter_no_offers_at_all", location=place)
         return [SlotSet("offer_page", page)]
+
+
+def count_unmet(session: Any, query: OfferQuery, result: SearchResult) -> None:
+    """The gap radar (lotse/insights.py): a first page with nothing fitting is counted by its
+    search fields only — never the text or the person."""
+    offers = result.offers
+    if not result.place_known:  # outside the catalogue's regions: no region's gap
+        return
+    if offers and not result.subtopic_missing and query.language in (None, "de"):
+        return
+    if offers and not result.subtopic_missing and any(o.speaks_language for o in offers):
+        return
+    kind = "no_offer" if not offers else "subtopic" if result.subtopic_missing else "language"
+    record_unmet(
+        session,
+        kind=kind,
+        topic=query.topic,
+        subtopic=query.subtopic,
+        place=query.place,
+        region=region_of(session, query.place),
+        residence_status=query.residence_status,
+        age_group=query.age_group,
+        language=query.language,
+        service_ids=[o.service.id for o in offers[:PAGE_SIZE]] if kind == "language" else [],
+        now=query.now,
+    )

@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from admin.gaps import GapRadarView
 from admin.health import health_routes
 from admin.limits import BodyLimit
 from admin.pages import FreshnessView, ImportExportView, InsightsView
@@ -41,6 +42,6 @@ def create_app(settings: Settings) -> Starlette:
     )
     for view in VIEWS:
         admin.add_view(view)
-    for page in (FreshnessView, ImportExportView, InsightsView, SchaubildView):
+    for page in (FreshnessView, ImportExportView, InsightsView, GapRadarView, SchaubildView):
         admin.add_base_view(page)
     return app

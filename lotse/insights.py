@@ -20,7 +20,7 @@ from statistics import median
 from typing import Any
 
 import yaml
-from sqlalchemy import Boolean, Date, DateTime, Float, String, Text, select, update
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lotse.db import Base, affected
@@ -59,6 +59,69 @@ class QuestionLog(Base):
     """The intent an admin gave a misunderstood question (becomes a training example)."""
     conversation_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     """A keyed hash of the conversation id (conversation_key()): what /delete looks for."""
+
+
+class UnmetQuestion(Base):
+    """The gap radar (lotse/partners/gaps.py): a search that found no fitting offer, as its
+    fields only — never the text, the day or the person, so nothing here is personal data and
+    nothing needs /delete. `kind`: `no_offer` (nothing for this person here), `subtopic` (nothing
+    for the subtopic, the topic's offers shown instead), `language` (offers found, none speaks the
+    client's language; `service_ids` are the offers shown)."""
+
+    __tablename__ = "unmet_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)
+    """`2026-Q3`"""
+    region: Mapped[str] = mapped_column(String(120), default="", index=True)
+    place: Mapped[str] = mapped_column(String(120), default="")
+    kind: Mapped[str] = mapped_column(String(12))
+    topic: Mapped[str] = mapped_column(String(32), default="")
+    subtopic: Mapped[str] = mapped_column(String(40), default="")
+    residence_status: Mapped[str] = mapped_column(String(32), default="")
+    age_group: Mapped[str] = mapped_column(String(16), default="")
+    language: Mapped[str] = mapped_column(String(8), default="")
+    service_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+UNMET_KINDS = ("no_offer", "subtopic", "language")
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def record_unmet(
+    session: Session,
+    *,
+    kind: str,
+    topic: str,
+    place: str,
+    region: str,
+    subtopic: str | None = None,
+    residence_status: str | None = None,
+    age_group: str | None = None,
+    language: str | None = None,
+    service_ids: list[str] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Count one question nothing fitted: the search's fields, nothing about the person."""
+    if kind not in UNMET_KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    session.add(
+        UnmetQuestion(
+            quarter=quarter_of((now or utcnow()).date()),
+            region=region[:120],
+            place=place[:120],
+            kind=kind,
+            topic=topic,
+            subtopic=subtopic or "",
+            residence_status=residence_status or "",
+            age_group=age_group or "",
+            language=language or "",
+            service_ids=list(service_ids or [])[:10],
+        )
+    )
 
 
 KEY_NAME = "question_log_key"

@@ -54,6 +54,9 @@ class SearchResult:
     ask_residence_status: bool = False
     ask_age: bool = False
     place_known: bool = True
+    subtopic_missing: bool = False
+    """No offer here for the subtopic asked about: the topic's offers stand in (the gap radar
+    counts it)."""
 
 
 def _eligible_status(service: Service, status: str | None) -> bool:
@@ -140,13 +143,14 @@ def _search(
     if not chain:
         return SearchResult(place_known=False), [], []
     found = _candidates(session, query.topic, [a.id for a in chain], children)
-    if query.subtopic:
-        narrowed = [(s, d) for s, d in found if s.subtopic == query.subtopic]
-        found = narrowed or found  # no offer for the subtopic: the topic's offers still help
+    narrowed = [(s, d) for s, d in found if s.subtopic == query.subtopic]
+    if query.subtopic and narrowed:
+        found = narrowed  # no offer for the subtopic: the topic's offers still help
     services = [s for s, _ in found]
     result = SearchResult(
         ask_residence_status=query.residence_status is None and _differs_by_status(services),
         ask_age=query.age_group is None and _differs_by_age(services),
+        subtopic_missing=bool(query.subtopic) and not narrowed,
     )
     return result, found, chain
 
