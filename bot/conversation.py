@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -16,9 +17,9 @@ from bot import metrics
 from bot.cards import card_html, card_text
 from bot.privacy_flow import PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.replies import Button, Chat, Reply
+from bot.replies import Button, Chat, Reply, pending
 from bot.texts import Texts, load_texts
-from lotse import LANGUAGE_NAMES, LANGUAGES
+from lotse import LANGUAGE_NAMES, LANGUAGES, privacy
 from lotse.buttons import issue_token, redeem_token
 from lotse.catalogue.places import covered_regions, nearest_place
 from lotse.conversations import (
@@ -55,6 +56,15 @@ MAX_NLU_CHARS = 1000
 BUTTONS_PER_ROW = 2
 
 
+@dataclass(frozen=True)
+class BeforeTurn:
+    relayed: list[Reply] | None
+    """The desk's answer when the text was a facilitator's note or a live-chat message."""
+    languages: tuple[str | None, str | None]
+    """(explicit choice, language Lotse last answered in)"""
+    first_contact: bool
+
+
 class Gateway:
     def __init__(
         self,
@@ -85,12 +95,6 @@ class Gateway:
         chosen, last_reply = await self._languages(chat)
         return reply_language(chosen, last_reply, chat.language_code)
 
-    async def _remember(self, chat: Chat, language: str) -> None:
-        try:
-            await in_session(lambda s: remember_reply_language(s, chat.conversation_id, language))
-        except Exception:
-            log.exception("could not store the reply language")
-
     async def text_reply(self, chat: Chat, key: str) -> Reply:
         return Reply(self.texts.get(await self.language_for(chat), key))
 
@@ -100,21 +104,86 @@ class Gateway:
         text = " ".join(original.split())[:MAX_NLU_CHARS].lstrip("/")
         if not text:
             return [await self.text_reply(chat, "non_text")]
-        if self.desk is not None:
-            try:  # a facilitator's note or live-chat message, or a client in a live chat?
-                handled = await self.desk.on_text(chat.user_id, chat.conversation_id, original)
-                if handled is not None:
-                    return handled  # relayed: Lotse's NLU stays out of it
-            except Exception:
-                log.exception("desk lookup failed; answering with Lotse")
-        replies = await self._ask_rasa(chat, text)
-        # asked after the turn: the notice speaks the language Lotse just found in this first
-        # message; it opens the answer, in the same Telegram message (bot/replies.py) — except
-        # an emergency answer, which nothing may precede
-        notice = await self.privacy.notice_if_first(chat)
-        if any(reply.urgent for reply in replies):
-            return [*replies, *notice]
-        return [*notice, *replies]
+        before = await self._before_turn(chat, original)
+        if before.relayed is not None:
+            return before.relayed  # the desk's: Lotse's NLU stays out of it
+        replies, learned = await self._turn(chat, text, before.languages)
+        # the notice speaks the language Lotse just found in this first message; it opens the
+        # answer, in the same Telegram message (bot/replies.py) — except an emergency answer,
+        # which nothing may precede
+        notice = []
+        if before.first_contact and self.privacy.notice:
+            language = learned or reply_language(*before.languages, chat.language_code)
+            notice = [self.privacy.notice_reply(language)]
+        ordered = [*replies, *notice] if any(r.urgent for r in replies) else [*notice, *replies]
+        return await self._complete(chat, ordered, learned, notice_shown=bool(notice))
+
+    async def _before_turn(self, chat: Chat, original: str) -> BeforeTurn:
+        """The turn's one read: is the text the desk's (a facilitator's note, a live chat —
+        then it is relayed in the same transaction), the conversation's languages, and whether
+        this is the first contact. The database being down must not silence the gateway."""
+
+        def read(session: Session) -> BeforeTurn:
+            relayed = None
+            if self.desk is not None:
+                relayed = self.desk.handle_text(
+                    session, chat.user_id, chat.conversation_id, original
+                )
+            if relayed is None:  # a value the client was asked for in /profile?
+                relayed = self.cases.handle_text(session, chat, original)
+            return BeforeTurn(
+                relayed,
+                known_languages(session, chat.conversation_id),
+                privacy.needs_notice(session, chat.conversation_id),
+            )
+
+        try:
+            before = await in_session(read)
+        except Exception:
+            log.exception("could not read the conversation before the turn")
+            return BeforeTurn(None, (None, None), False)
+        if before.relayed is not None and self.desk is not None:
+            self.desk.notify_sent()
+        return before
+
+    async def _complete(
+        self,
+        chat: Chat,
+        replies: list[Reply],
+        learned: str | None = None,
+        notice_shown: bool = False,
+    ) -> list[Reply]:
+        """The turn's one write: the reply language learned, the notice shown, and a token for
+        every button of the answer. Without the database the text still goes, without buttons
+        (they could not be honoured)."""
+        cid = chat.conversation_id
+
+        def write(session: Session) -> list[list[list[Button]]]:
+            if learned:
+                remember_reply_language(session, cid, learned)
+            if notice_shown:
+                privacy.notice_shown(session, cid)
+            return [
+                [
+                    [
+                        b
+                        if b.token
+                        else Button(b.title, issue_token(session, cid, b.title, b.payload))
+                        for b in row
+                    ]
+                    for row in reply.buttons
+                ]
+                for reply in replies
+            ]
+
+        try:
+            issued = await in_session(write)
+        except Exception:
+            log.exception("could not store the turn")
+            issued = [[[b for b in row if b.token] for row in r.buttons] for r in replies]
+        for reply, rows in zip(replies, issued, strict=True):
+            reply.buttons = [row for row in rows if row]
+        return replies
 
     async def on_delete_command(self, chat: Chat) -> list[Reply]:
         return await self.privacy.offer_deletion(chat)
@@ -138,6 +207,17 @@ class Gateway:
                 replies = await self.desk.on_command(chat.user_id, command)
             except Exception:
                 log.exception("desk command failed")
+                return [await self.text_reply(chat, "unavailable")]
+        return replies if replies is not None else [await self.text_reply(chat, "unknown_command")]
+
+    async def on_case_staff_command(self, chat: Chat, command: str, text: str) -> list[Reply]:
+        """A facilitator's /cases, /handover, /web (bot/case_flow.py)."""
+        replies = None
+        if chat.user_id is not None:
+            try:
+                replies = await self.cases.on_staff_command(chat.user_id, command, text)
+            except Exception:
+                log.exception("case command failed")
                 return [await self.text_reply(chat, "unavailable")]
         return replies if replies is not None else [await self.text_reply(chat, "unknown_command")]
 
@@ -209,6 +289,7 @@ class Gateway:
             return await self.privacy.on_payload(chat, payload)
         if payload == LEAVE_CALLBACK:
             return await self.privacy.leave_callback(chat)
+            return await self.cases.on_payload(chat, payload)
         if payload.startswith(CLIENT_PREFIX) and self.desk is not None:
             language = await self.language_for(chat)
             return await self.desk.on_client_button(chat.conversation_id, payload, language)
@@ -223,11 +304,17 @@ class Gateway:
         return [Reply(self.texts.get(language, "language_set"))]
 
     # -- Rasa -----------------------------------------------------------------------------
-    async def _ask_rasa(
-        self, chat: Chat, message: str, languages: tuple[str | None, str | None] | None = None
-    ) -> list[Reply]:
-        """`languages`: (chosen, last reply) when the turn has read them already."""
-        chosen, last_reply = languages or await self._languages(chat)
+    async def _ask_rasa(self, chat: Chat, message: str) -> list[Reply]:
+        """A whole turn with Rasa for the entry points without a notice: read, ask, write."""
+        replies, learned = await self._turn(chat, message, await self._languages(chat))
+        return await self._complete(chat, replies, learned)
+
+    async def _turn(
+        self, chat: Chat, message: str, languages: tuple[str | None, str | None]
+    ) -> tuple[list[Reply], str | None]:
+        """Rasa's answer with its buttons pending, and the reply language if it is new. No
+        database work: the caller's one write stores both (`_complete`)."""
+        chosen, last_reply = languages
         metadata = {"chosen_language": chosen, "language_code": chat.language_code}
         current = reply_language(chosen, last_reply, chat.language_code)
         try:
@@ -235,7 +322,7 @@ class Gateway:
                 messages = await self.rasa.send(chat.conversation_id, message, metadata)
         except RasaUnavailable:
             metrics.count_turn(None, current, "rasa_unavailable")
-            return [await self._fallback(chat, message, current)]
+            return [self._fallback(chat, message, current)], None
         replies: list[Reply] = []
         language, intent, queued = None, None, False
         for msg in messages:
@@ -247,20 +334,19 @@ class Gateway:
                 queued = queued or bool(facts.get(SEND_OUTBOX))
                 continue
             replies.extend(await self._render(chat, msg))
-        if language and language != last_reply:
-            await self._remember(chat, language)
+        learned = language if language and language != last_reply else None
         if queued and self.after_turn is not None:
             self.after_turn()  # the turn queued messages (a booking): send them now
         if not replies:  # e.g. the action server failed: never leave the user in silence
             log.warning("Rasa returned no answer for %s", chat.conversation_id)
             metrics.count_turn(intent, language or current, "no_answer")
-            return [await self._fallback(chat, message, language or current)]
+            return [self._fallback(chat, message, language or current)], learned
         metrics.count_turn(intent, language or current)
         if intent == "emergency":
             replies[0].urgent = True
-        return replies
+        return replies, learned
 
-    async def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
+    def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
         """Rasa could not answer. An emergency still gets the emergency numbers at once; anyone
         can still leave a callback request, which the gateway stores itself."""
         if find_phrase(message, self.emergency_phrases):
@@ -270,7 +356,7 @@ class Gateway:
         else:
             reply = Reply(self.texts.get(language, "unavailable"))
         if self.desk is not None and message != "/greet":
-            reply.buttons = await self.tokens(chat, [self.privacy.leave_callback_button(language)])
+            reply.buttons = pending([self.privacy.leave_callback_button(language)])
         return reply
 
     async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
@@ -288,7 +374,7 @@ class Gateway:
         parts = split_text(text) if text else [""]
         replies = [Reply(part) for part in parts]
         if options:
-            replies[-1].buttons = await self.tokens(chat, options)
+            replies[-1].buttons = pending(options, BUTTONS_PER_ROW)
         return replies
 
     async def _render_card(self, chat: Chat, custom: dict) -> list[Reply]:
@@ -299,7 +385,7 @@ class Gateway:
         html = card_html(card).strip()
         reply = Reply(text, html=html if 0 < len(html) <= TELEGRAM_TEXT_LIMIT else None)
         if options := _options(custom.get("buttons")):
-            reply.buttons = await self.tokens(chat, options)
+            reply.buttons = pending(options, BUTTONS_PER_ROW)
         return [reply] if text else []
 
     async def _request_contact(self, chat: Chat, spec: dict) -> list[Reply]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from bot.replies import Reply
+from lotse.cases.cases import ask_consent
 from lotse.db import in_session
 from lotse.protocol import CLIENT_PREFIX, DESK_PREFIX
 from lotse.requests import callbacks, handoff
@@ -92,6 +93,7 @@ class FacilitatorDesk:
                         language, "already_taken", reference=request.reference, name=result.holder
                     )
                 )
+            ask_consent(session, result.request, person)  # may a case be opened? (lotse/cases)
             return DeskAnswer()
         if not handoff.owns(request, person):
             return DeskAnswer(alert=txt(language, "gone"))
@@ -131,25 +133,35 @@ class FacilitatorDesk:
         message to their client, or a client's message in a live chat (relayed, no answer).
         None if neither: then the text is an ordinary question to Lotse."""
 
-        def work(session: Session) -> list[Reply] | None:
-            person = callbacks.facilitator(session, user_id) if user_id is not None else None
-            if person is not None:
-                if state_of(session, person).note_for is not None:
-                    return self._finish_note(session, person, text)
-                request = handoff.chat_of_facilitator(session, person)
-                if request is not None:
-                    handoff.relay_to_client(session, request, person, text)
-                    return []
-            request = handoff.handoff_for_client(session, conversation_id)
-            if request is None:
-                return None
-            handoff.relay_to_facilitator(session, request, text)
-            return []
-
-        replies = await in_session(work)
+        replies = await in_session(
+            lambda session: self.handle_text(session, user_id, conversation_id, text)
+        )
         if replies is not None:  # the text went to someone: send it now
             self._sent()
         return replies
+
+    def handle_text(
+        self, session: Session, user_id: int | None, conversation_id: str, text: str
+    ) -> list[Reply] | None:
+        """on_text's work inside the caller's transaction (the gateway's turn reads the
+        conversation in the same one); the caller calls notify_sent() when it returns a list."""
+        person = callbacks.facilitator(session, user_id) if user_id is not None else None
+        if person is not None:
+            if state_of(session, person).note_for is not None:
+                return self._finish_note(session, person, text)
+            request = handoff.chat_of_facilitator(session, person)
+            if request is not None:
+                handoff.relay_to_client(session, request, person, text)
+                return []
+        request = handoff.handoff_for_client(session, conversation_id)
+        if request is None:
+            return None
+        handoff.relay_to_facilitator(session, request, text)
+        return []
+
+    def notify_sent(self) -> None:
+        """Messages were queued: the outbox sends them now."""
+        self._sent()
 
     def _finish_note(self, session: Session, person: Facilitator, note: str) -> list[Reply]:
         state = state_of(session, person)

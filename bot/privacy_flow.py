@@ -7,9 +7,10 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from bot.replies import Chat, GatewayServices, Reply
+from bot.replies import Chat, GatewayServices, Reply, pending
 from bot.retention import erase_tracker
 from lotse import privacy
+from lotse.cases import routing
 from lotse.db import in_session
 from lotse.models import utcnow
 from lotse.protocol import LEAVE_CALLBACK, PRIVACY_PREFIX, telegram_chat
@@ -40,16 +41,21 @@ class PrivacyFlow:
             return []
         if not first:
             return []
+        reply = self.notice_reply(await self.gateway.language_for(chat))
+        reply.buttons = await self.gateway.tokens(
+            chat, [(b.title, b.payload) for b in reply.buttons[0]]
+        )
+        return [reply]
+
+    def notice_reply(self, language: str) -> Reply:
+        """The notice with its OK button pending (the turn's write issues the token)."""
         gateway, settings = self.gateway, load_settings()
-        language = await gateway.language_for(chat)
         text = gateway.texts.get(language, "privacy_notice").format(days=settings.retention_days)
         if settings.privacy_policy_url:
             details = gateway.texts.get(language, "privacy_details")
             text += "\n\n" + details.format(url=settings.privacy_policy_url)
         ok = gateway.texts.get(language, "privacy_ok")
-        reply = self._reply(text)
-        reply.buttons = await gateway.tokens(chat, [(ok, f"{PRIVACY_PREFIX}ok")])
-        return [reply]
+        return Reply(text, buttons=pending([(ok, f"{PRIVACY_PREFIX}ok")]))
 
     async def offer_deletion(self, chat: Chat) -> list[Reply]:
         gateway = self.gateway
@@ -129,7 +135,7 @@ def _store_request(session: Session, conversation_id: str, language: str, region
     if existing is not None:
         return existing.reference
     place = region or callbacks.any_desk_region(session) or ""
-    request = callbacks.book(
+    request = routing.book(
         session,
         callbacks.Booking(
             conversation_id=conversation_id,

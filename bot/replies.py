@@ -35,6 +35,15 @@ class Chat:
 class Button:
     title: str
     token: str
+    payload: str = ""
+    """Until the turn is stored: what the button stands for (its token is issued then, in the
+    turn's one write, bot/conversation.py)."""
+
+
+def pending(options: list[tuple[str, str]], per_row: int = 2) -> list[list[Button]]:
+    """Buttons whose tokens the turn's write will issue, laid out in rows."""
+    buttons = [Button(title, "", payload) for title, payload in options]
+    return [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
 
 
 @dataclass

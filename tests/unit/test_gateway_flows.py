@@ -218,3 +218,44 @@ async def test_the_desk_take_has_one_winner_and_strangers_are_refused(url: str) 
     assert again.alert  # already taken (by Anna herself)
     with session_scope(url) as s:
         assert s.get(CallbackRequest, request_id).status == "claimed"
+
+
+async def test_a_turn_reads_once_and_writes_once(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first contact's offer answer — the desk check, the languages, the notice, the reply
+    language and the tokens of every button — costs the database two transactions: one read
+    before Rasa, one write after (issue 15, item 4)."""
+    from bot import conversation, facilitators, privacy_flow
+
+    calls: list[str] = []
+    real = conversation.in_session
+
+    async def counting(work):  # type: ignore[no-untyped-def]
+        calls.append(getattr(work, "__name__", "?"))
+        return await real(work)
+
+    for module in (conversation, facilitators, privacy_flow):
+        monkeypatch.setattr(module, "in_session", counting)
+    rasa = ScriptedRasa(language="en")
+
+    async def offers(sender: str, message: str, metadata: dict) -> list[dict]:
+        card = {"name": "Job centre", "opening": "open now"}
+        buttons = [{"title": "More", "payload": "/more_offers"}]
+        fact = {GATEWAY_PAYLOAD_KEY: {"language": "en", "intent": "ask_work"}}
+        return [
+            {"text": "💼 Work · Lörrach"},
+            {"custom": {"lotse_card": card, "buttons": buttons}},
+            {"custom": fact},
+        ]
+
+    rasa.send = offers  # type: ignore[method-assign]
+    gateway, _ = make_gateway(rasa)
+    chat = Chat("tg:18", "de")
+    replies = await gateway.on_text(chat, "I need a job in Lörrach")
+    assert calls == ["read", "write"]
+    assert titles(replies[0]) == [texts("en")["privacy_ok"]] and titles(replies[-1]) == ["More"]
+    assert all(b.token for r in replies for row in r.buttons for b in row)
+    more = await payload_of(url, chat, replies[-1], "More")
+    assert more == "/more_offers"
+    with session_scope(url) as s:
+        stored = s.get(ConversationSettings, "tg:18")
+        assert stored.reply_language == "en" and stored.privacy_notice_at is not None
