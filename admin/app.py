@@ -15,6 +15,8 @@ from admin.gaps import GapRadarView
 from admin.health import health_routes
 from admin.limits import BodyLimit
 from admin.pages import FreshnessView, ImportExportView, InsightsView
+from admin.partner_page import partner_routes
+from admin.partners import ContactAdmin, PartnersView
 from admin.schaubild import SchaubildView
 from admin.security import AccountLogin
 from admin.views import VIEWS
@@ -30,6 +32,7 @@ def create_app(settings: Settings) -> Starlette:
 
     app = Starlette(routes=[Route("/", home)], middleware=[Middleware(BodyLimit)])
     app.router.routes.extend(health_routes(settings))  # GET /health, /metrics: no login
+    app.router.routes.extend(partner_routes(str(TEMPLATES)))  # a partner's link: no account
     login = AccountLogin(settings.database_url, secure_cookie=settings.admin_secure_cookie)
     admin = Admin(
         app,
@@ -40,8 +43,15 @@ def create_app(settings: Settings) -> Starlette:
         templates_dir=str(TEMPLATES),
         i18n_config=I18nConfig(default_locale="de", language_switcher=["de", "en", "tr", "ru"]),
     )
-    for view in VIEWS:
+    for view in (*VIEWS, ContactAdmin):
         admin.add_view(view)
-    for page in (FreshnessView, ImportExportView, InsightsView, GapRadarView, SchaubildView):
+    for page in (
+        FreshnessView,
+        ImportExportView,
+        InsightsView,
+        GapRadarView,
+        SchaubildView,
+        PartnersView,
+    ):
         admin.add_base_view(page)
     return app

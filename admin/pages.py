@@ -17,6 +17,7 @@ from lotse.catalogue import CatalogueError
 from lotse.catalogue.hsds import Service
 from lotse.db import in_session
 from lotse.models import TOPICS, utcnow
+from lotse.partners import links
 
 MAX_UPLOAD = 20 * 1024 * 1024
 LABELS = (
@@ -50,8 +51,11 @@ class FreshnessView(BaseView):
             ]
 
         rows = await in_session(load)
+        confirmed = await in_session(confirmations)
         return await self.templates.TemplateResponse(
-            request, "freshness.html", {"rows": rows, "title": "Aktualität"}
+            request,
+            "freshness.html",
+            {"rows": rows, "title": "Aktualität", "confirmed": confirmed},
         )
 
     async def act(self, request: Request) -> Response:
@@ -71,6 +75,14 @@ class FreshnessView(BaseView):
 
         await in_session(apply)
         return RedirectResponse(str(request.url_for("admin:view-freshness")), status_code=303)
+
+
+def confirmations(session: Session) -> list[dict[str, object]]:
+    """Who confirmed their offers through a partner link, and when (lotse/partners/links.py)."""
+    return [
+        {"organization": link.organization.name, "by": link.confirmed_by, "at": link.confirmed_at}
+        for link in links.confirmations(session)
+    ]
 
 
 class ImportExportView(BaseView):

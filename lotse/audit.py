@@ -24,6 +24,13 @@ from lotse.models import utcnow
 _actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("lotse_actor", default=None)
 SECRET_FIELDS = {"phone", "pending_phone", "note", "password_hash", "totp_secret", "token_hash"}
 """Personal data that must not be copied into the log (only that it changed)."""
+SECRET_BY_TABLE = {"partner_contact": {"name", "email", "substitute"}}
+"""Staff's personal data (lotse/catalogue/contacts.py): the log tells who changed a contact when,
+and a removed contact is gone from the log too."""
+
+
+def _secret(obj: Any, key: str) -> bool:
+    return key in SECRET_FIELDS or key in SECRET_BY_TABLE.get(obj.__tablename__, ())
 
 
 class AuditLog(Base):
@@ -68,7 +75,7 @@ def _changes(obj: Any, created: bool) -> dict[str, list[Any]]:
         after = history.added[0] if history.added else unchanged
         if created and after is None:
             continue
-        if attr.key in SECRET_FIELDS:
+        if _secret(obj, attr.key):
             before, after = ("…" if before else None), ("…" if after else None)
         out[attr.key] = [_plain(before), _plain(after)]
     return out
@@ -79,7 +86,7 @@ def _row(obj: Any) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for attr in inspect(obj).mapper.column_attrs:
         value = getattr(obj, attr.key)
-        if attr.key in SECRET_FIELDS:
+        if _secret(obj, attr.key):
             value = "…" if value else None
         out[attr.key] = [_plain(value), None]
     return out

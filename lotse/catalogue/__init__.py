@@ -17,7 +17,7 @@ from typing import TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from lotse.catalogue import hsds_export, hsds_package, matrix
+from lotse.catalogue import contacts, hsds_export, hsds_package, matrix
 from lotse.catalogue.files import first_line_cells
 from lotse.catalogue.hsds import Area, Service
 from lotse.catalogue.records import CatalogueError, ServiceRecord
@@ -77,7 +77,12 @@ def import_path(
         store_places(session, parsed.places)
     if parsed.kind == "places":
         return ImportResult(created=len(parsed.places))
-    return store_records(session, parsed.records, progress)
+    result = store_records(session, parsed.records, progress)
+    if parsed.kind == "matrix":  # named contact persons: their own table (contacts.py)
+        has_columns, people = contacts.read_contacts(path)
+        if has_columns:
+            contacts.store_contacts(session, people, [r.id for r in parsed.records])
+    return result
 
 
 def export_path(session: Session, target: Path, progress: Progress[Service] = lambda s: s) -> int:

@@ -1,0 +1,145 @@
+"""Named contact persons: imported with the matrix, shown to administrators (the table part of
+the Schnittstellenpapier as PDF/XLSX), audited without their data — and in no client message,
+HSDS export or matrix export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from starlette.testclient import TestClient
+
+from actions.offers import ActionFindOffers
+from lotse import catalogue
+from lotse.audit import AuditLog, acting_as
+from lotse.catalogue import CatalogueError
+from lotse.catalogue.contacts import PartnerContact, contacts_for
+from lotse.db import session_scope
+from tests.unit.partner_fixtures import admin_client
+from tests.unit.test_actions import run, tracker
+
+__all__ = ["admin_client"]
+OFFER = "loe-weil-fachstelle-wohnen"
+PERSON = {
+    "contact_name": "Doris Kontaktperson|Emil Vertreter",
+    "contact_function": "Sachgebietsleitung|Sachbearbeitung",
+    "contact_phone": "+49 7621 555 4242|",
+    "contact_email": "doris.kontakt@weil.example.org|emil@weil.example.org",
+    "contact_substitute": "Emil Vertreter|",
+}
+SECRETS = ("Doris Kontaktperson", "555 4242", "doris.kontakt@", "Emil Vertreter")
+
+
+def _matrix(tmp_path: Path, **extra: str) -> Path:
+    with catalogue.DEMO_CATALOGUE.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        row = next(r for r in reader if r["id"] == OFFER)
+    row.update(extra)
+    path = tmp_path / "matrix.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*header, *PERSON])
+        writer.writeheader()
+        writer.writerow(row)
+    return path
+
+
+@pytest.fixture()
+def with_contacts(db: str, tmp_path: Path) -> str:
+    with session_scope(db) as s:
+        catalogue.import_path(s, _matrix(tmp_path, **PERSON))
+    return db
+
+
+def test_contacts_come_with_the_matrix_and_go_with_it(with_contacts: str, tmp_path: Path) -> None:
+    with session_scope(with_contacts) as s:
+        people = contacts_for(s, [OFFER])
+        assert [(c.name, c.function, c.phone, c.substitute) for c in people] == [
+            ("Doris Kontaktperson", "Sachgebietsleitung", "+49 7621 555 4242", "Emil Vertreter"),
+            ("Emil Vertreter", "Sachbearbeitung", "", ""),
+        ]
+        assert people[0].organization_id == "stadt-weil-am-rhein"
+    empty = dict.fromkeys(PERSON, "")
+    with session_scope(with_contacts) as s:
+        catalogue.import_path(s, _matrix(tmp_path, **empty))
+        assert contacts_for(s, [OFFER]) == []
+
+
+def test_a_bad_contact_is_reported_and_nothing_is_imported(db: str, tmp_path: Path) -> None:
+    bad = {**PERSON, "contact_email": "keine-adresse|"}
+    with pytest.raises(CatalogueError) as error, session_scope(db) as s:
+        catalogue.import_path(s, _matrix(tmp_path, **bad))
+    assert any(":2: contact_email:" in p for p in error.value.problems)
+    nameless = {**PERSON, "contact_name": "|"}
+    with pytest.raises(CatalogueError) as error, session_scope(db) as s:
+        catalogue.import_path(s, _matrix(tmp_path, **nameless))
+    assert any("contact_name: must not be empty" in p for p in error.value.problems)
+
+
+async def test_no_contact_reaches_a_client(with_contacts: str) -> None:
+    slots = {
+        "topic": "housing",
+        "subtopic": "housing_office",
+        "location": "Weil am Rhein",
+        "residence_status": "settled",
+        "age_group": "27_plus",
+        "language": "de",
+    }
+    dispatcher, _ = await run(ActionFindOffers(), tracker(slots))
+    sent = json.dumps(dispatcher.messages, ensure_ascii=False)
+    assert "Fachstelle Wohnen der Stadt Weil am Rhein" in sent
+    assert not [s for s in SECRETS if s in sent]
+
+
+def test_no_contact_is_in_the_hsds_or_matrix_export(with_contacts: str, tmp_path: Path) -> None:
+    with session_scope(with_contacts) as s:
+        catalogue.export_path(s, tmp_path / "hsds.zip")
+        catalogue.export_path(s, tmp_path / "matrix.csv")
+        catalogue.export_path(s, tmp_path / "matrix.xlsx")
+    with zipfile.ZipFile(tmp_path / "hsds.zip") as package:
+        text = " ".join(package.read(n).decode("utf-8", "replace") for n in package.namelist())
+    text += (tmp_path / "matrix.csv").read_text(encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "matrix.xlsx") as book:
+        text += " ".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+    assert "Fachstelle Wohnen der Stadt Weil am Rhein" in text
+    assert not [s for s in SECRETS if s in text]
+
+
+def test_contact_changes_are_audited_without_the_person(with_contacts: str) -> None:
+    with acting_as("Amina"), session_scope(with_contacts) as s:
+        person = s.scalars(select(PartnerContact).where(PartnerContact.name.like("Doris%"))).one()
+        person.email = "doris.neu@weil.example.org"
+        s.delete(s.scalars(select(PartnerContact).where(PartnerContact.name.like("Emil%"))).one())
+    with session_scope(with_contacts) as s:
+        entries = s.scalars(select(AuditLog).where(AuditLog.table == "partner_contact")).all()
+        assert {e.action for e in entries} == {"update", "delete"}
+        logged = json.dumps([e.changes for e in entries], ensure_ascii=False)
+        assert "doris" not in logged.lower() and "Emil" not in logged and "4242" not in logged
+
+
+def test_the_admin_table_part_and_its_downloads(
+    admin_client: TestClient, with_contacts: str
+) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    page = admin_client.get("/admin/partners", params={"region": "Landkreis Lörrach"})
+    assert "Doris Kontaktperson" in page.text and "Stadt Weil am Rhein" in page.text
+    assert "Doris Kontaktperson" in admin_client.get("/admin/partner-contact/list").text
+    xlsx = admin_client.get(
+        "/admin/partners", params={"region": "Landkreis Lörrach", "format": "xlsx"}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert "Doris Kontaktperson" in cells and "Stadt Weil am Rhein" in cells
+    pdf = admin_client.get(
+        "/admin/partners", params={"region": "Landkreis Lörrach", "format": "pdf"}
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Schnittstellenpapier Landkreis Lörrach" in text and "Doris Kontaktperson" in text
+    assert admin_client.get("/admin/partners", params={"region": "Atlantis"}).status_code == 404
