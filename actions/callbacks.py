@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import in_session, tracker_language
 from actions.offers import LotseFormValidation
+from lotse.cases import routing
 from lotse.conversations import pending_phone, take_pending_phone
 from lotse.i18n import language_name, section
 from lotse.models import TOPICS, utcnow
@@ -239,7 +240,7 @@ class ActionSubmitCallback(Action):
         def book(session: Any) -> str:
             method = tracker.get_slot("contact_method") or "telegram"
             phone = take_pending_phone(session, tracker.sender_id)
-            request = callbacks.book(
+            request = routing.book(  # a case's client goes to their own facilitator first
                 session,
                 callbacks.Booking(
                     conversation_id=tracker.sender_id,

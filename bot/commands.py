@@ -28,11 +28,15 @@ CLIENT_COMMANDS = (
     Command("language", lambda gateway, chat: gateway.on_language_command(chat)),
     Command("status", lambda gateway, chat: gateway.on_status(chat)),
     Command("delete", lambda gateway, chat: gateway.on_delete_command(chat)),
+    Command("profile", lambda gateway, chat: gateway.cases.on_profile(chat)),
+    Command("plan", lambda gateway, chat: gateway.cases.on_plan(chat)),
 )
 """In the command menu, in this order."""
 
 FACILITATOR_COMMANDS = ("queue", "mine", "end", "skip")
 """For registered facilitators in their private chat with the bot (bot/facilitators.py)."""
+CASE_STAFF_COMMANDS = ("cases", "handover", "web")
+"""Facilitators' case work (bot/case_flow.py); `/handover` reads its arguments."""
 
 BY_NAME = {command.name: command for command in CLIENT_COMMANDS}
 
@@ -49,4 +53,6 @@ async def dispatch(gateway: Gateway, chat: Chat, text: str) -> list[Reply]:
         return await BY_NAME[name].run(gateway, chat)
     if name in FACILITATOR_COMMANDS:
         return await gateway.on_facilitator_command(chat, name)
+    if name in CASE_STAFF_COMMANDS:
+        return await gateway.on_case_staff_command(chat, name, text)
     return await gateway.on_unknown_command(chat)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot import metrics
 from bot.cards import card_html, card_text
+from bot.case_flow import CaseFlow
 from bot.privacy_flow import PrivacyFlow
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Button, Chat, Reply, pending
@@ -33,6 +34,7 @@ from lotse.conversations import (
 from lotse.db import in_session
 from lotse.protocol import (
     CARD_KEY,
+    CASE_PREFIX,
     CLIENT_PREFIX,
     DESK_PREFIX,
     GATEWAY_PAYLOAD_KEY,
@@ -80,6 +82,7 @@ class Gateway:
         self.desk = desk
         self.after_turn = after_turn
         self.privacy = PrivacyFlow(self, notice=privacy_notice)
+        self.cases = CaseFlow(self, self.emergency_phrases)
 
     # -- language -------------------------------------------------------------------------
     async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:
@@ -289,6 +292,7 @@ class Gateway:
             return await self.privacy.on_payload(chat, payload)
         if payload == LEAVE_CALLBACK:
             return await self.privacy.leave_callback(chat)
+        if payload.startswith(CASE_PREFIX):
             return await self.cases.on_payload(chat, payload)
         if payload.startswith(CLIENT_PREFIX) and self.desk is not None:
             language = await self.language_for(chat)

@@ -10,6 +10,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import retention
 from bot.outbox_sender import OutboxSender
+from lotse.cases import reminders, routing
 from lotse.db import in_session
 from lotse.models import utcnow
 from lotse.requests import callbacks
@@ -33,6 +34,12 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
     except Exception:
         log.exception("reminders: database unavailable")
         return
+    try:  # case work: a case client's request to the desk, plan reminders (lotse/cases)
+        wait = timedelta(minutes=settings.callback_remind_minutes / 2)
+        sent += await in_session(lambda s: routing.fall_back_to_desk(s, utcnow(), wait))
+        sent += await in_session(lambda s: reminders.queue_due(s, utcnow()))
+    except Exception:
+        log.exception("case reminders: database unavailable")
     if sent:
         sender.nudge()
 

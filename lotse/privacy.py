@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from lotse import admin_accounts, insights
+from lotse.cases.privacy import erase_cases, purge_cases
 from lotse.db import affected
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
 from lotse.protocol import telegram_chat
@@ -38,6 +39,8 @@ class Erased:
     settings: int = 0
     questions: int = 0
     """Question-log texts erased (the review queue, lotse/insights.py)."""
+    cases: int = 0
+    """Cases erased with their assessment, plan and history (lotse/cases/privacy.py)."""
 
 
 def needs_notice(session: Session, conversation_id: str) -> bool:
@@ -129,7 +132,10 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
         )
     )
     questions = insights.erase_conversation(session, conversation_id)
-    return Erased(withdrawn, len(requests) - withdrawn, messages, buttons, settings, questions)
+    cases = erase_cases(session, conversation_id)
+    return Erased(
+        withdrawn, len(requests) - withdrawn, messages, buttons, settings, questions, cases
+    )
 
 
 def expired_conversations(session: Session, now: datetime, days: int) -> list[str]:
@@ -212,6 +218,7 @@ def purge_expired(
         "messages": messages,
         "buttons": buttons,
         "admin_sessions": admin_accounts.purge_sessions(session, now),
+        "cases": purge_cases(session, now, days),
     }
 
 

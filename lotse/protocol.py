@@ -36,6 +36,9 @@ LEAVE_CALLBACK = "@callback:leave"
 """Leave a callback request while Rasa is unreachable (the gateway stores it itself)."""
 LANGUAGE_PREFIX = "@language:"
 """A choice in the /language menu: `@language:<code>`."""
+CASE_PREFIX = "@case:"
+"""A client's button about their case (lotse/cases/): `@case:<action>:<id>[:<extra>]` — the
+consent answer, a profile field to correct or delete, a plan step done or "I need help"."""
 
 # -- conversation ids --------------------------------------------------------------------------
 TELEGRAM = "tg:"

@@ -54,6 +54,9 @@ class Settings:
     (LOTSE_SERVICE_TOKEN); empty → `lotse run` makes a new one for its processes at each start."""
     admin_port: int = 8000
     admin_host: str = "127.0.0.1"
+    workspace_url: str = ""
+    """The facilitators' web workspace as reached from outside (LOTSE_WORKSPACE_URL); empty:
+    the admin's own address. `/web` links point here."""
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9470
     """The gateway's /health and /metrics (LOTSE_METRICS_PORT); 0 → none. The other processes
@@ -135,6 +138,7 @@ def load_settings() -> Settings:
         .lower()
         in ("1", "true", "yes", "on"),
         admin_host=os.environ.get("ADMIN_HOST", "127.0.0.1"),
+        workspace_url=os.environ.get("LOTSE_WORKSPACE_URL", "").rstrip("/"),
         metrics_host=os.environ.get("LOTSE_METRICS_HOST", "127.0.0.1"),
         metrics_port=_int("LOTSE_METRICS_PORT", 9470),
         action_server_host=os.environ.get("LOTSE_ACTION_SERVER_HOST", "127.0.0.1"),

@@ -101,8 +101,10 @@ def _reference(session: Session) -> str:
             return reference
 
 
-def book(session: Session, booking: Booking) -> CallbackRequest:
-    """Store the request and queue its desk post; the caller commits before telling the client."""
+def book(session: Session, booking: Booking, to_desk: bool = True) -> CallbackRequest:
+    """Store the request and queue its desk post; the caller commits before telling the client.
+    `to_desk=False`: no desk post yet (a case's client goes to their own facilitator first,
+    lotse/cases/routing.py, which posts it with `post_to_desk` if nobody takes it in time)."""
     desk = desk_for(session, booking.place)
     chain = area_chain(session, booking.place)
     request = CallbackRequest(
@@ -121,9 +123,18 @@ def book(session: Session, booking: Booking) -> CallbackRequest:
     )
     session.add(request)
     session.flush()
-    if desk is not None:
+    if desk is not None and to_desk:
         _post_to_desk(session, request, desk)
     return request
+
+
+def post_to_desk(session: Session, request: CallbackRequest) -> bool:
+    """Post a request that was held back (`book(to_desk=False)`) to its region's desk."""
+    desk = session.scalar(select(Desk).where(Desk.region == request.region))
+    if desk is None:
+        return False
+    _post_to_desk(session, request, desk)
+    return True
 
 
 def _post_to_desk(session: Session, request: CallbackRequest, desk: Desk) -> None:

@@ -141,9 +141,11 @@ def made_up(table: Table, conn: Any) -> dict[str, Any]:
 
 def fill_the_rest(url: str) -> list[str]:
     with get_engine(url).begin() as conn:
-        empty = [
+        metadata = MetaData()
+        metadata.reflect(conn)
+        empty = [  # parents first, so a made-up row's foreign keys find a row
             t
-            for t in tables(url).values()
+            for t in metadata.sorted_tables
             if t.name not in NAMED and not conn.scalar(select(func.count()).select_from(t))
         ]
         for table in empty:
