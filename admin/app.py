@@ -20,6 +20,7 @@ from admin.partners import ContactAdmin, PartnersView
 from admin.schaubild import SchaubildView
 from admin.security import AccountLogin
 from admin.views import VIEWS
+from admin.volunteer_views import VIEWS as VOLUNTEER_VIEWS
 from lotse.db import get_engine
 from lotse.settings import Settings
 
@@ -43,7 +44,7 @@ def create_app(settings: Settings) -> Starlette:
         templates_dir=str(TEMPLATES),
         i18n_config=I18nConfig(default_locale="de", language_switcher=["de", "en", "tr", "ru"]),
     )
-    for view in (*VIEWS, ContactAdmin):
+    for view in (*VIEWS, ContactAdmin, *VOLUNTEER_VIEWS):
         admin.add_view(view)
     for page in (
         FreshnessView,

@@ -8,6 +8,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.accompaniment import AccompanimentDesk, is_accompaniment_payload
 from bot.facilitators import FacilitatorDesk
 from bot.telegram_io import chat_of, gateway_of, send_replies
 from lotse.protocol import DESK_PREFIX
@@ -16,7 +17,11 @@ log = logging.getLogger(__name__)
 
 
 def is_desk_payload(payload: str | None) -> bool:
-    return bool(payload) and str(payload).startswith(DESK_PREFIX)
+    """A desk's or companion's button (also a client's [Cancel] of an accompaniment): answered
+    to the presser alone."""
+    return bool(payload) and (
+        str(payload).startswith(DESK_PREFIX) or is_accompaniment_payload(payload)
+    )
 
 
 async def on_desk_button(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
@@ -24,8 +29,13 @@ async def on_desk_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pay
     presser (an alert), never into the group."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    desk: FacilitatorDesk = context.application.bot_data["desk"]
-    answer = await desk.on_desk_button(update.effective_user.id, payload)
+    if is_accompaniment_payload(payload):
+        companions: AccompanimentDesk = context.application.bot_data["accompaniment"]
+        conversation = chat_of(update).conversation_id
+        answer = await companions.on_button(update.effective_user.id, conversation, payload)
+    else:
+        desk: FacilitatorDesk = context.application.bot_data["desk"]
+        answer = await desk.on_desk_button(update.effective_user.id, payload)
     await query.answer(answer.alert, show_alert=bool(answer.alert))
     if not answer.keep_keyboard and query.message is not None:
         try:

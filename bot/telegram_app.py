@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import health_server, jobs, request_handlers
+from bot import accompaniment, health_server, jobs, request_handlers
 from bot.aiohttp_request import AiohttpRequest
 from bot.commands import CLIENT_COMMANDS, dispatch
 from bot.conversation import Gateway
@@ -159,6 +159,7 @@ async def post_init(application: Application) -> None:
         code = None if language == DEFAULT_LANGUAGE else language
         await application.bot.set_my_commands(commands, language_code=code)
     jobs.start(application, application.bot_data["settings"])
+    accompaniment.start_jobs(application)
     application.bot_data["health_server"] = await health_server.start(
         application.bot_data["settings"], application.bot_data["gateway"].rasa
     )
@@ -205,6 +206,7 @@ def build_application(settings: Settings) -> Application:
     )
     sender = OutboxSender(application.bot)
     desk = FacilitatorDesk(notify=sender.nudge)
+    companions = accompaniment.AccompanimentDesk(notify=sender.nudge)
     gateway = Gateway(
         RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.service_token),
         desk=desk,
@@ -214,6 +216,7 @@ def build_application(settings: Settings) -> Application:
         settings=settings,
         outbox=sender,
         desk=desk,
+        accompaniment=companions,
         gateway=gateway,
         lasting_titles={gateway.texts.get(lang, "privacy_ok") for lang in LANGUAGES},
     )

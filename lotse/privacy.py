@@ -18,6 +18,9 @@ from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from lotse import admin_accounts, insights
+from lotse.accompaniment.models import OPEN as ACCOMPANIMENT_OPEN
+from lotse.accompaniment.models import Accompaniment
+from lotse.accompaniment.privacy import erase_accompaniments, purge_accompaniments
 from lotse.cases.privacy import erase_cases, purge_cases
 from lotse.db import affected
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
@@ -41,6 +44,8 @@ class Erased:
     """Question-log texts erased (the review queue, lotse/insights.py)."""
     cases: int = 0
     """Cases erased with their assessment, plan and history (lotse/cases/privacy.py)."""
+    accompaniments: int = 0
+    """Accompaniment requests, and the volunteer registration of this chat (issue 19)."""
 
 
 def needs_notice(session: Session, conversation_id: str) -> bool:
@@ -133,8 +138,16 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
     )
     questions = insights.erase_conversation(session, conversation_id)
     cases = erase_cases(session, conversation_id)
+    accompaniments = erase_accompaniments(session, conversation_id)
     return Erased(
-        withdrawn, len(requests) - withdrawn, messages, buttons, settings, questions, cases
+        withdrawn,
+        len(requests) - withdrawn,
+        messages,
+        buttons,
+        settings,
+        questions,
+        cases,
+        accompaniments,
     )
 
 
@@ -158,6 +171,13 @@ def expired_conversations(session: Session, now: datetime, days: int) -> list[st
         session.scalars(
             select(CallbackRequest.conversation_id).where(
                 CallbackRequest.status.in_(("open", "claimed"))
+            )
+        )
+    )
+    busy |= set(
+        session.scalars(
+            select(Accompaniment.conversation_id).where(
+                Accompaniment.status.in_(ACCOMPANIMENT_OPEN)
             )
         )
     )
@@ -219,6 +239,7 @@ def purge_expired(
         "buttons": buttons,
         "admin_sessions": admin_accounts.purge_sessions(session, now),
         "cases": purge_cases(session, now, days),
+        "accompaniments": purge_accompaniments(session, now, days),
     }
 
 

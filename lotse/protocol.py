@@ -40,6 +40,10 @@ CASE_PREFIX = "@case:"
 """A client's button about their case (lotse/cases/): `@case:<action>:<id>[:<extra>]` — the
 consent answer, a profile field to correct or delete, a plan step done or "I need help"."""
 
+ACCOMPANY_PREFIX = "@acc:"
+"""An accompaniment button (lotse/accompaniment/): `@acc:<action>:<id>[:<extra>]` — take,
+release, outcome (yes/no) for companions; cancel for the client."""
+
 # -- conversation ids --------------------------------------------------------------------------
 TELEGRAM = "tg:"
 

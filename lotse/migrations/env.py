@@ -6,6 +6,7 @@ from alembic import context
 
 # the modules that define tables, imported to register them on Base.metadata
 from lotse import admin_accounts, audit, insights, models  # noqa: F401
+from lotse.accompaniment import models as accompaniment_models  # noqa: F401
 from lotse.cases import models as case_models  # noqa: F401
 from lotse.catalogue import hsds  # noqa: F401
 from lotse.db import Base, make_engine

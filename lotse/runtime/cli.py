@@ -239,7 +239,7 @@ def cmd_privacy_purge(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from lotse.runtime import backup_cli
+    from lotse.runtime import backup_cli, cli_volunteers
 
     parser = argparse.ArgumentParser(prog="lotse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -303,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, help="default: LOTSE_RETENTION_DAYS (90)")
     purge.set_defaults(func=cmd_privacy_purge)
     backup_cli.register(sub)
+    cli_volunteers.register(sub)
     return parser
 
 
