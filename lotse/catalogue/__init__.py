@@ -1,8 +1,10 @@
 """The offer catalogue: import, export, validation and freshness, for every adapter (CLI, admin).
 
 Formats: the one-sheet matrix (CSV or XLSX, lotse/catalogue/matrix.py), the HSDS 3.0 tabular
-package (folder or .zip, lotse/catalogue/hsds_package.py) and the places file (areas and their
-aliases). Imports are all or nothing: the caller's transaction is rolled back on any error.
+package (folder or .zip, lotse/catalogue/hsds_package.py), the places file (areas and their
+aliases) and the mapping of other taxonomies' terms to Lotse's topics (mapping.py). Imports are
+all or nothing: the caller's transaction is rolled back on any error. `validate` is an import
+whose transaction is always rolled back, so it runs every check the import runs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from sqlalchemy.orm import Session
 from lotse.catalogue import contacts, hsds_export, hsds_package, matrix
 from lotse.catalogue.files import first_line_cells
 from lotse.catalogue.hsds import Area, Service
+from lotse.catalogue.hsds_store import import_package
+from lotse.catalogue.mapping import mapping_of, read_mapping, store_mapping
 from lotse.catalogue.records import CatalogueError, ServiceRecord
 from lotse.catalogue.store import ImportResult, read_places, store_places, store_records
 from lotse.settings import PROJECT_ROOT
@@ -35,9 +39,11 @@ Progress = Callable[[Iterable[T]], Iterable[T]]
 
 @dataclass(frozen=True)
 class Parsed:
-    kind: str  # "matrix", "hsds", "places"
+    kind: str  # "matrix", "hsds", "places", "mapping"
     records: list[ServiceRecord]
     places: list[dict[str, object]]
+    package: hsds_package.HsdsImport | None = None
+    mapping: list[dict[str, str]] | None = None
 
 
 def detect(path: Path) -> str:
@@ -49,20 +55,27 @@ def detect(path: Path) -> str:
         return "matrix"
     if path.suffix.lower() != ".csv":
         raise CatalogueError([f"{path}:1: (file): not a .csv, .xlsx, .zip or HSDS folder"])
-    header = first_line_cells(path)
-    return "places" if {"kind", "parent"} <= {h.strip() for h in header} else "matrix"
+    header = {h.strip() for h in first_line_cells(path)}
+    if {"kind", "parent"} <= header:
+        return "places"
+    if {"term", "topic"} <= header and "name" not in header:
+        return "mapping"
+    return "matrix"
 
 
-def parse(path: Path) -> Parsed:
-    """Read and check a file without touching the database (`lotse catalogue validate`). Any bad
-    file, however broken, raises CatalogueError (lotse/catalogue/files.py)."""
+def parse(path: Path, session: Session | None = None) -> Parsed:
+    """Read and check a file (with the session's taxonomy mapping, if any). Any bad file, however
+    broken, raises CatalogueError (lotse/catalogue/files.py)."""
     kind = detect(path)
     try:
         if kind == "places":
             return Parsed(kind, [], read_places(path))
+        if kind == "mapping":
+            return Parsed(kind, [], [], mapping=read_mapping(path))
         if kind == "hsds":
-            places = read_places(path / "area.csv") if hsds_package.has_places(path) else []
-            return Parsed(kind, hsds_package.parse_package(path), places)
+            mapping = mapping_of(session) if session is not None else None
+            package = hsds_package.parse_package(path, mapping)
+            return Parsed(kind, package.records, package.places, package=package)
         return Parsed(kind, matrix.parse_matrix(path), [])
     except (csv.Error, UnicodeDecodeError) as exc:  # the readers report these; a last net
         raise CatalogueError([f"{path}:1: (file): not a readable CSV file ({exc})"]) from None
@@ -72,7 +85,11 @@ def import_path(
     session: Session, path: Path, progress: Progress[ServiceRecord] = lambda r: r
 ) -> ImportResult:
     """Import a file into the session's transaction; raises CatalogueError on any problem."""
-    parsed = parse(path)
+    parsed = parse(path, session)
+    if parsed.kind == "mapping":
+        return ImportResult(created=store_mapping(session, parsed.mapping or []))
+    if parsed.package is not None:
+        return import_package(session, parsed.package, progress)
     if parsed.places:
         store_places(session, parsed.places)
     if parsed.kind == "places":
@@ -85,13 +102,31 @@ def import_path(
     return result
 
 
-def export_path(session: Session, target: Path, progress: Progress[Service] = lambda s: s) -> int:
-    """Write the catalogue: an HSDS package (folder or .zip) or a matrix (.csv or .xlsx)."""
+def validate_path(session: Session, path: Path) -> tuple[Parsed, ImportResult]:
+    """Everything `import_path` checks, places and the mapping included, and nothing written:
+    the import runs in a savepoint that is always rolled back."""
+    parsed = parse(path, session)
+    savepoint = session.begin_nested()
+    try:
+        result = import_path(session, path)
+    finally:
+        savepoint.rollback()
+    return parsed, result
+
+
+def export_path(
+    session: Session,
+    target: Path,
+    progress: Progress[Service] = lambda s: s,
+    warnings: list[str] | None = None,
+) -> int:
+    """Write the catalogue: an HSDS package (folder or .zip) or a matrix (.csv or .xlsx);
+    `warnings` receives the HSDS rows whose required fields are empty."""
     if target.suffix.lower() in (".csv", ".xlsx"):
         from lotse.catalogue.export import write_matrix
 
         return write_matrix(session, target, progress)
-    return hsds_export.write_package(session, target, progress)
+    return hsds_export.write_package(session, target, progress, warnings)
 
 
 def stale_services(session: Session, today: date, after: timedelta = STALE_AFTER) -> list[Service]:
@@ -133,4 +168,5 @@ __all__ = [
     "load_demo_if_empty",
     "parse",
     "stale_services",
+    "validate_path",
 ]

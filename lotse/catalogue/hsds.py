@@ -214,6 +214,8 @@ class Location(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), nullable=True, index=True)
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    address_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The HSDS id of the address folded in, when it came from a package."""
 
     area: Mapped[Area | None] = relationship()
 
@@ -328,11 +330,13 @@ CATALOGUE_TABLES = (
 
 
 _REVISION_KEY = "lotse.catalogue_revision"  # in Session.info
+REVISIONED: list[type] = list(CATALOGUE_TABLES)
+"""Tables whose changes bump the revision (hsds_kept.py adds its own)."""
 
 
 def _bump_revision(session: Session, _context: object, _instances: object) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, CATALOGUE_TABLES) for obj in changed):
+    if any(isinstance(obj, tuple(REVISIONED)) for obj in changed):
         bumped = session.execute(
             update(CatalogueRevision)
             .where(CatalogueRevision.id == 1)

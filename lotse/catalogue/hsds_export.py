@@ -1,201 +1,135 @@
-"""Write the catalogue as an HSDS 3.0 tabular package (a folder or .zip of CSV files).
+"""Write the catalogue as an HSDS 3.0 tabular package: a folder or .zip with the specification's
+files and columns (every file, empty ones with their header), Lotse's extension files and a
+`datapackage.json` describing all of them.
 
-The files and their columns are hsds_package.FILES, which the import reads back. Cells that a
-spreadsheet would take for a formula are neutralised (lotse/catalogue/formulas.py).
+The rows come from hsds_rows.py (Lotse's tables merged with what packages said). Cells that a
+spreadsheet would take for a formula are neutralised (lotse/catalogue/formulas.py); the import
+undoes exactly that. The zip is written with fixed timestamps, so the same catalogue gives the
+same bytes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from lotse.catalogue.formulas import neutralise_any
-from lotse.catalogue.hsds import Area, Location, Organization, Service, service_children
-from lotse.catalogue.hsds_package import FILES, GROUP_TAXONOMY, STATUS_TAXONOMY
-from lotse.catalogue.records import RESIDENCE_STATUSES, TARGET_GROUPS
-from lotse.catalogue.taxonomy import load_taxonomy
+from lotse.catalogue.formulas import neutralise
+from lotse.catalogue.hsds import Service
+from lotse.catalogue.hsds_rows import Rows, catalogue_rows
+from lotse.catalogue.hsds_spec import EXTENSIONS, HSDS_VERSION, tables
+
+_EXTENSION_DESCRIPTIONS = {
+    "service_translation": "Lotse extension: a service's name and description in another "
+    "language (ISO 639-1); `service_id` is the service's id.",
+    "area": "Lotse extension: the places services are for (state, district, municipality, "
+    "borough), their nesting (`parent`), public-holiday calendar (`holidays`, e.g. DE-BW) and "
+    "other spellings (`aliases`, separated by |). `service_areas.csv` names these places.",
+}
+
+
+def columns_of(table: str, rows: list[dict[str, str]]) -> list[str]:
+    """The specification's columns in its order, then any a package brought along."""
+    base = list(tables()[table].columns) if table in tables() else list(EXTENSIONS[table][1])
+    extra = [c for row in rows for c in row if c not in base]
+    return base + list(dict.fromkeys(extra))
+
+
+def _field(table: str, column: str) -> dict[str, Any]:
+    spec = tables().get(table)
+    kind = spec.types.get(column, "string") if spec else "string"
+    field: dict[str, Any] = {"name": column, "type": kind.split("/")[0]}
+    if "/" in kind:
+        field["format"] = kind.split("/")[1]
+    if spec and column in spec.required:
+        field["constraints"] = {"required": True}
+    return field
+
+
+def datapackage(columns: dict[str, list[str]]) -> dict[str, Any]:
+    resources = []
+    for table, names in columns.items():
+        spec = tables().get(table)
+        resource: dict[str, Any] = {
+            "name": table if spec else f"lotse_{table}",
+            "path": spec.path if spec else EXTENSIONS[table][0],
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": [_field(table, c) for c in names]},
+        }
+        if spec:
+            resource["schema"]["primaryKey"] = "id"
+        else:
+            resource["description"] = _EXTENSION_DESCRIPTIONS[table]
+        resources.append(resource)
+    return {
+        "name": "lotse_catalogue",
+        "title": "Lotse catalogue (Open Referral HSDS 3.0)",
+        "profile": "tabular-data-package",
+        "version": HSDS_VERSION,
+        "homepage": "https://docs.openreferral.org/en/latest/hsds/",
+        "description": (
+            "Open Referral HSDS 3.0 tabular package written by Lotse. Lotse's extensions: the "
+            "files lotse_service_translations.csv and lotse_areas.csv; eligibility by residence "
+            "status, target groups, Lotse's topics, Lotse's ids and the data's source as "
+            "attributes of the taxonomies lotse_residence_status, lotse_target_group, lotse, "
+            "lotse_identifier and lotse_source (taxonomies.csv). Times are Europe/Berlin."
+        ),
+        "resources": resources,
+    }
+
+
+def missing_required(rows: Rows) -> list[str]:
+    """`file: row id: column: required but empty` for every such cell (the export is written
+    anyway; the rows are named so that someone fills them in)."""
+    problems = []
+    for table, spec in tables().items():
+        for row in rows.get(table, []):
+            for column in spec.required:
+                if not row.get(column, ""):
+                    problems.append(f"{spec.path}: {row.get('id')}: {column}: required but empty")
+    return problems
 
 
 def write_package(
     session: Session,
     target: Path,
     progress: Callable[[Iterable[Service]], Iterable[Service]] = lambda s: s,
+    warnings: list[str] | None = None,
 ) -> int:
-    """Write the whole catalogue as an HSDS package folder (or .zip); returns the service count."""
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in FILES}
-    for org in session.scalars(select(Organization).order_by(Organization.id)):
-        out["organization"].append(
-            {
-                "id": org.id,
-                "name": org.name,
-                "description": org.description,
-                "email": org.email,
-                "website": org.website,
-            }
-        )
-    for code, term in load_taxonomy().items():
-        out["taxonomy_term"].append(
-            {
-                "id": code,
-                "code": code,
-                "name": term.names.get("de", code),
-                "description": term.names.get("en", ""),
-                "parent_id": term.parent or "",
-                "taxonomy": "lotse",
-            }
-        )
-    for code in RESIDENCE_STATUSES:
-        out["taxonomy_term"].append(
-            {
-                "id": f"{STATUS_TAXONOMY}:{code}",
-                "code": code,
-                "name": code,
-                "description": "",
-                "parent_id": "",
-                "taxonomy": STATUS_TAXONOMY,
-            }
-        )
-    for code in TARGET_GROUPS:
-        out["taxonomy_term"].append(
-            {
-                "id": f"{GROUP_TAXONOMY}:{code}",
-                "code": code,
-                "name": code,
-                "description": "",
-                "parent_id": "",
-                "taxonomy": GROUP_TAXONOMY,
-            }
-        )
-    for loc in session.scalars(select(Location).order_by(Location.id)):
-        out["location"].append(
-            {
-                "id": loc.id,
-                "organization_id": loc.organization_id or "",
-                "location_type": "physical",
-                "name": loc.name,
-                "latitude": loc.latitude if loc.latitude is not None else "",
-                "longitude": loc.longitude if loc.longitude is not None else "",
-            }
-        )
-        out["address"].append(
-            {
-                "id": f"{loc.id}/address",
-                "location_id": loc.id,
-                "address_1": loc.address_1,
-                "city": loc.city,
-                "postal_code": loc.postal_code,
-                "state_province": "",
-                "country": "DE",
-                "address_type": "physical",
-            }
-        )
-    services = session.scalars(
-        select(Service).order_by(Service.id).options(*service_children())
-    ).all()
-    for s in progress(services):
-        out["service"].append(
-            {
-                "id": s.id,
-                "organization_id": s.organization_id,
-                "name": s.name,
-                "description": s.description,
-                "url": s.url,
-                "email": s.email,
-                "status": s.status,
-                "minimum_age": s.minimum_age if s.minimum_age is not None else "",
-                "maximum_age": s.maximum_age if s.maximum_age is not None else "",
-                "assured_date": s.assured_date.isoformat() if s.assured_date else "",
-                "source": s.source,
-            }
-        )
-        links = [("lotse", s.topic)] + ([("lotse", s.subtopic)] if s.subtopic else [])
-        links += [(STATUS_TAXONOMY, f"{STATUS_TAXONOMY}:{st}") for st in sorted(s.statuses)]
-        links += [(GROUP_TAXONOMY, f"{GROUP_TAXONOMY}:{g}") for g in s.target_groups or []]
-        for n, (_, term_id) in enumerate(links, 1):
-            out["attribute"].append(
-                {
-                    "id": f"{s.id}/attribute/{n}",
-                    "link_id": s.id,
-                    "link_type": "service",
-                    "link_entity": "service",
-                    "taxonomy_term_id": term_id,
-                    "value": "",
-                }
-            )
-        for p in s.phones:
-            out["phone"].append(
-                {"id": p.id, "service_id": s.id, "number": p.number, "description": p.description}
-            )
-        for r in s.schedules:
-            out["schedule"].append(
-                {
-                    "id": r.id,
-                    "service_id": s.id,
-                    "freq": r.freq,
-                    "wkst": "MO",
-                    "byday": r.byday,
-                    "opens_at": r.opens_at,
-                    "closes_at": r.closes_at,
-                }
-            )
-        for lang in s.languages:
-            out["language"].append(
-                {"id": lang.id, "service_id": s.id, "name": "", "code": lang.code}
-            )
-        for a in s.areas:
-            out["service_area"].append(
-                {"id": a.id, "service_id": s.id, "name": a.area.name, "description": a.area.kind}
-            )
-        for link in s.locations:
-            out["service_at_location"].append(
-                {"id": link.id, "service_id": s.id, "location_id": link.location_id}
-            )
-        for t in s.translations:
-            out["service_translation"].append(
-                {
-                    "service_id": s.id,
-                    "language": t.language,
-                    "name": t.name,
-                    "description": t.description,
-                }
-            )
-    areas = session.scalars(
-        select(Area).options(selectinload(Area.aliases)).order_by(Area.id)
-    ).all()
-    names = {area.id: area.name for area in areas}
-    for place in areas:
-        out["area"].append(
-            {
-                "name": place.name,
-                "kind": place.kind,
-                "parent": names.get(place.parent_id, "") if place.parent_id else "",
-                "latitude": place.latitude if place.latitude is not None else "",
-                "longitude": place.longitude if place.longitude is not None else "",
-                "holidays": place.holidays,
-                "aliases": "|".join(sorted(x.alias for x in place.aliases)),
-            }
-        )
-    texts = {}
-    for name, rows in out.items():
+    """Write the catalogue as an HSDS package folder (or .zip); returns the service count."""
+    rows = catalogue_rows(session, progress)
+    if warnings is not None:
+        warnings += missing_required(rows)
+    texts: dict[str, str] = {}
+    columns: dict[str, list[str]] = {}
+    for table in [*tables(), *EXTENSIONS]:
+        found = rows.get(table, [])
+        columns[table] = columns_of(table, found)
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FILES[name], lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=columns[table], lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: neutralise_any(v) for k, v in row.items()} for row in rows)
-        texts[f"{name}.csv"] = buffer.getvalue()
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in found)
+        path = tables()[table].path if table in tables() else EXTENSIONS[table][0]
+        texts[path] = buffer.getvalue()
+    texts["datapackage.json"] = json.dumps(datapackage(columns), indent=2, ensure_ascii=False)
     if target.suffix.lower() == ".zip":
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for filename, text in texts.items():
-                archive.writestr(filename, text)
+                info = zipfile.ZipInfo(filename, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, text)
     else:
         target.mkdir(parents=True, exist_ok=True)
         for filename, text in texts.items():
             (target / filename).write_text(text, encoding="utf-8")
-    return len(services)
+    return len(rows.get("service", []))

@@ -1,23 +1,38 @@
-"""Open Referral HSDS 3.0 tabular package (a folder or .zip of CSV files), read (written by
+"""An HSDS 3.0 package understood as Lotse's records (the files: hsds_read.py; the export:
 hsds_export.py).
 
-HSDS files used: organization, service, location, address, service_at_location, phone, schedule,
-language, service_area, taxonomy_term, attribute. Lotse's topics, subtopics, residence-status
-eligibility and target groups are `attribute` rows pointing at `taxonomy_term` rows of the
-taxonomies `lotse`, `lotse_residence_status` and `lotse_target_group`. Extensions: the file
-`service_translation.csv`, the column `service.source`, and `area.csv` (the places file, so a
-package is complete). See docs/decisions.md.
+What Lotse uses becomes records (services with all their locations, phones and schedules of the
+service and of its service_at_location rows, service-level languages in ISO 639-1 or 639-3,
+weekly schedules with RFC 3339 times, every status of the codelist). What it cannot use is not
+refused: the whole package is kept (lotse/catalogue/hsds_kept.py) and the report says what was
+kept but not used. Refused, with `file:line: column: reason`, is only what is invalid HSDS or
+what Lotse cannot store at all (a service without an organization, an id longer than 64).
+Topics come from Lotse's own taxonomy, or from another taxonomy through the mapping
+(TaxonomyMapping); a service without either is imported unpublished and reported.
 """
 
 from __future__ import annotations
 
-import zipfile
+import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lotse.catalogue.files import decode, read_csv, read_file, read_zip_csvs
+from lotse.catalogue.hsds_read import PackageFiles, PackageRow, read_package_files
+from lotse.catalogue.hsds_spec import (
+    GROUP_TAXONOMY,
+    IDENTIFIER_TAXONOMY,
+    LOTSE_ID_TYPE,
+    SOURCE_TAXONOMY,
+    STATUS_TAXONOMY,
+    TOPIC_TAXONOMY,
+    export_id,
+    two_letter_language,
+)
+from lotse.catalogue.hsds_times import Unsupported, schedule_rule
+from lotse.catalogue.place_files import check_places
 from lotse.catalogue.records import (
     RESIDENCE_STATUSES,
     TARGET_GROUPS,
@@ -29,8 +44,6 @@ from lotse.catalogue.records import (
     check_coordinate,
     check_date,
     check_email,
-    check_id,
-    check_languages,
     check_phone,
     check_record,
     check_status,
@@ -39,260 +52,320 @@ from lotse.catalogue.records import (
     check_url,
     too_long,
 )
-from lotse.catalogue.schedule import BYDAY, Rule, rule_from_schedule
 from lotse.catalogue.taxonomy import load_taxonomy
+from lotse.i18n import known_language_codes
 
-FILES: dict[str, list[str]] = {
-    "organization": ["id", "name", "description", "email", "website"],
-    "service": [
-        "id",
-        "organization_id",
-        "name",
-        "description",
-        "url",
-        "email",
-        "status",
-        "minimum_age",
-        "maximum_age",
-        "assured_date",
-        "source",
-    ],
-    "location": ["id", "organization_id", "location_type", "name", "latitude", "longitude"],
-    "address": [
-        "id",
-        "location_id",
-        "address_1",
-        "city",
-        "postal_code",
-        "state_province",
-        "country",
-        "address_type",
-    ],
-    "service_at_location": ["id", "service_id", "location_id"],
-    "phone": ["id", "service_id", "number", "description"],
-    "schedule": ["id", "service_id", "freq", "wkst", "byday", "opens_at", "closes_at"],
-    "language": ["id", "service_id", "name", "code"],
-    "service_area": ["id", "service_id", "name", "description"],
-    "taxonomy_term": ["id", "code", "name", "description", "parent_id", "taxonomy"],
-    "attribute": ["id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value"],
-    "service_translation": ["service_id", "language", "name", "description"],
-    "area": ["name", "kind", "parent", "latitude", "longitude", "holidays", "aliases"],
-}
-REQUIRED_FILES = ("organization", "service")
-STATUS_TAXONOMY = "lotse_residence_status"
-GROUP_TAXONOMY = "lotse_target_group"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,63}$")
+Mapping = Callable[[str, dict[str, str]], tuple[str, str | None] | None]
+"""(taxonomy name, term row) → (topic, subtopic) from the admin's mapping, or None."""
 
 
-class _Package:
-    """Rows of each file, with `file:line` for messages."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.tables: dict[str, list[tuple[str, dict[str, str]]]] = {}
-        if path.is_dir():
-            sources = {
-                p.stem: (str(p), read_file(p)) for p in sorted(path.glob("*.csv")) if p.is_file()
-            }
-        elif zipfile.is_zipfile(path):
-            sources = read_zip_csvs(path)
-        else:
-            raise CatalogueError([f"{path}:1: (file): not an HSDS folder or .zip package"])
-        missing = [name for name in REQUIRED_FILES if name not in sources]
-        if missing:
-            raise CatalogueError(
-                [f"{path}/{name}.csv:1: (file): missing from the package" for name in missing]
-            )
-        for name, (origin, data) in sources.items():
-            header, rows = read_csv(origin, decode(data, origin))
-            wanted = [c for c in FILES.get(name, [])[:2] if name not in ("area",)]
-            lacking = [c for c in wanted if c not in header]
-            if lacking:
-                raise CatalogueError([f"{origin}:1: {', '.join(lacking)}: missing column"])
-            self.tables[name] = [
-                (f"{origin}:{line}", {k: v for k, v in row.items() if k}) for line, row in rows
-            ]
-
-    def rows(self, name: str) -> list[tuple[str, dict[str, str]]]:
-        return self.tables.get(name, [])
+@dataclass
+class OrganizationRecord:
+    id: str
+    name: str
+    description: str = ""
+    email: str = ""
+    website: str = ""
 
 
-def has_places(path: Path) -> bool:
-    return (path / "area.csv").exists() if path.is_dir() else False
+@dataclass
+class HsdsImport:
+    package: PackageFiles
+    records: list[ServiceRecord] = field(default_factory=list)
+    organizations: list[OrganizationRecord] = field(default_factory=list)
+    locations: list[LocationRecord] = field(default_factory=list)
+    """Every location of the package, with or without a service."""
+    lotse_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(table, HSDS id) → Lotse's id, where the package names one (Lotse's own exports)."""
+    places: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lotse_id(self, table: str, hsds_id: str) -> str:
+        return self.lotse_ids.get((table, hsds_id), hsds_id)
 
 
-def parse_package(path: Path) -> list[ServiceRecord]:
-    package = _Package(path)
+def check_hsds_id(value: str) -> str:
+    value = value.strip()
+    if not _ID.match(value):
+        raise Invalid(f"{value!r} is not a usable id (letters, digits, - . _ : / @; at most 64)")
+    return value
+
+
+def clean_number(value: str) -> str:
+    """A phone number as cards show it (`"+44 1234 234567"` in quotes loses them)."""
+    return value.strip().strip("\"'").strip()
+
+
+def parse_package(path: Path, mapping: Mapping | None = None) -> HsdsImport:
+    package = read_package_files(path)
+    result = HsdsImport(package)
     problems: list[str] = []
+    result.notes += package.ignored
 
-    def check(
-        origin: str, column: str, fn: Callable[[str], Any], raw: str, default: Any = None
-    ) -> Any:
+    def check(origin: str, column: str, fn: Callable[[str], Any], raw: str, default: Any) -> Any:
         try:
             return fn(raw)
         except Invalid as exc:
             problems.append(f"{origin}: {column}: {exc}")
             return default
 
-    organizations = {row["id"]: row for _, row in package.rows("organization")}
-    terms = {row["id"]: row for _, row in package.rows("taxonomy_term")}
-    by_service: dict[str, dict[str, list[tuple[str, dict[str, str]]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for name in (
-        "phone",
-        "schedule",
-        "language",
-        "service_area",
-        "service_at_location",
-        "service_translation",
-    ):
-        for origin, row in package.rows(name):
-            by_service[row.get("service_id", "")][name].append((origin, row))
-    for origin, row in package.rows("attribute"):
-        by_service[row.get("link_id", "")]["attribute"].append((origin, row))
-    locations = {row["id"]: (origin, row) for origin, row in package.rows("location")}
-    addresses = {row.get("location_id", ""): row for _, row in package.rows("address")}
+    for row in package.of("organization_identifier"):
+        if row.data.get("identifier_type") == LOTSE_ID_TYPE and row.data.get("identifier"):
+            result.lotse_ids[("organization", row.data.get("organization_id", ""))] = row.data[
+                "identifier"
+            ]
+    for row in package.of("location"):
+        if row.data.get("external_identifier_type") == LOTSE_ID_TYPE:
+            result.lotse_ids[("location", row.data["id"])] = row.data.get("external_identifier", "")
+    taxonomies = {r.data.get("id", ""): r.data.get("name", "") for r in package.of("taxonomy")}
+    terms = {r.data.get("id", ""): r.data for r in package.of("taxonomy_term")}
 
-    records: list[ServiceRecord] = []
+    def taxonomy_of(term: dict[str, str]) -> str:
+        return term.get("taxonomy") or taxonomies.get(term.get("taxonomy_id", ""), "")
+
+    attributes: dict[str, list[PackageRow]] = defaultdict(list)
+    for row in package.of("attribute"):
+        attributes[row.data.get("link_id", "")].append(row)
+        term = terms.get(row.data.get("taxonomy_term_id", ""), {})
+        if taxonomy_of(term) == IDENTIFIER_TAXONOMY and row.data.get("value"):
+            result.lotse_ids[("service", row.data.get("link_id", ""))] = row.data["value"]
+
+    organizations: dict[str, OrganizationRecord] = {}
+    for row in package.of("organization"):
+        o, d = row.origin, row.data
+        org = OrganizationRecord(
+            id=check(o, "id", check_hsds_id, result.lotse_id("organization", d.get("id", "")), ""),
+            name=d.get("name", "").strip(),
+            description=d.get("description", "").strip(),
+            email=check(o, "email", check_email, d.get("email", ""), ""),
+            website=check(o, "website", check_url, d.get("website", ""), ""),
+        )
+        if not org.name:
+            problems.append(f"{o}: name: must not be empty")
+        organizations[d.get("id", "")] = org
+    result.organizations = list(organizations.values())
+
+    addresses: dict[str, list[PackageRow]] = defaultdict(list)
+    for row in package.of("address"):
+        addresses[row.data.get("location_id", "")].append(row)
+    locations: dict[str, LocationRecord] = {}
+    for row in package.of("location"):
+        o, d = row.origin, row.data
+        found = addresses.get(d.get("id", ""), [])
+        physical = [a for a in found if a.data.get("address_type", "physical") == "physical"]
+        a = (physical or found)[0].data if found else {}
+        owner = organizations.get(d.get("organization_id", ""))
+        location = LocationRecord(
+            id=check(o, "id", check_hsds_id, result.lotse_id("location", d.get("id", "")), ""),
+            name=d.get("name", "").strip(),
+            address_1=" ".join(x for x in (a.get("address_1", ""), a.get("address_2", "")) if x),
+            postal_code=a.get("postal_code", "").strip(),
+            city=a.get("city", "").strip(),
+            latitude=_coordinate(d.get("latitude", ""), 90),
+            longitude=_coordinate(d.get("longitude", ""), 180),
+            organization_id=owner.id if owner else "",
+            address_id=a.get("id") or None,
+        )
+        if location.address_id == export_id("address", location.id):
+            location.address_id = None  # Lotse's own: derived again on export
+        if a.get("address_2"):
+            location.address_1 = a.get("address_1", "").strip()
+        locations[d.get("id", "")] = location
+    result.locations = list(locations.values())
+
+    by_service: dict[str, dict[str, list[PackageRow]]] = defaultdict(lambda: defaultdict(list))
+    links = {
+        r.data.get("id", ""): r.data.get("service_id", "")
+        for r in package.of("service_at_location")
+    }
+    for row in package.of("service_at_location"):
+        by_service[row.data.get("service_id", "")]["service_at_location"].append(row)
+    for table in ("phone", "schedule"):
+        for row in package.of(table):
+            sid = row.data.get("service_id") or links.get(
+                row.data.get("service_at_location_id", "")
+            )
+            if sid:
+                by_service[sid][table].append(row)
+    for table in ("language", "service_area", "service_translation"):
+        for row in package.of(table):
+            by_service[row.data.get("service_id", "")][table].append(row)
+
     seen: set[str] = set()
-    for origin, row in package.rows("service"):
-        sid = check(origin, "id", check_id, row.get("id", ""), "")
+    for row in package.of("service"):
+        o, d = row.origin, row.data
+        hsds_id = d.get("id", "")
+        sid = check(o, "id", check_hsds_id, result.lotse_id("service", hsds_id), "")
         if sid in seen:
-            problems.append(f"{origin}: id: {sid!r} appears twice")
+            problems.append(f"{o}: id: {sid!r} appears twice")
             continue
         seen.add(sid)
-        org = organizations.get(row.get("organization_id", ""))
-        if org is None:
-            problems.append(
-                f"{origin}: organization_id: no organization {row.get('organization_id')!r}"
-            )
-            continue
-        children = by_service[sid]
-        topic, subtopic, statuses, groups = _attributes(children["attribute"], terms, problems)
-        if topic is None:
-            problems.append(f"{origin}: (attribute): the service has no topic attribute")
+        provider = organizations.get(d.get("organization_id", ""))
+        if provider is None:
+            problems.append(f"{o}: organization_id: no organization {d.get('organization_id')!r}")
             continue
         record = ServiceRecord(
             id=sid,
-            organization_id=org["id"],
-            organization=org.get("name", ""),
-            organization_website=org.get("website", ""),
-            organization_email=org.get("email", ""),
-            name=row.get("name", "").strip(),
-            topic=topic,
-            subtopic=subtopic,
-            description=row.get("description", "").strip(),
-            status=check(origin, "status", check_status, row.get("status", ""), "active"),
-            url=check(origin, "url", check_url, row.get("url", ""), ""),
-            email=check(origin, "email", check_email, row.get("email", ""), ""),
-            minimum_age=check(origin, "minimum_age", check_age, row.get("minimum_age", "")),
-            maximum_age=check(origin, "maximum_age", check_age, row.get("maximum_age", "")),
-            assured_date=check(origin, "assured_date", check_date, row.get("assured_date", "")),
-            source=row.get("source", "").strip(),
-            statuses=statuses,
-            target_groups=groups,
-            origin=origin,
+            organization_id=provider.id,
+            organization=provider.name,
+            organization_website=provider.website,
+            organization_email=provider.email,
+            name=d.get("name", "").strip(),
+            topic="general",
+            description=d.get("description", "").strip(),
+            status=check(o, "status", check_status, d.get("status", ""), "active"),
+            url=check(o, "url", check_url, d.get("url", ""), ""),
+            email=check(o, "email", check_email, d.get("email", ""), ""),
+            minimum_age=check(o, "minimum_age", _age, d.get("minimum_age", ""), None),
+            maximum_age=check(o, "maximum_age", _age, d.get("maximum_age", ""), None),
+            assured_date=check(o, "assured_date", check_date, d.get("assured_date", ""), None),
+            origin=o,
+            status_set=True,
+            unknown_areas_kept=True,
         )
         if not record.name:
-            problems.append(f"{origin}: name: must not be empty")
-        for o, r in children["phone"]:
-            record.phones += check(o, "number", check_phone, r.get("number", ""), [])
-        for o, r in children["language"]:
-            record.languages += check(o, "code", check_languages, r.get("code", ""), [])
-        record.hours = [h for o, r in children["schedule"] if (h := _rule(o, r, problems))]
-        record.areas = [r.get("name", "").strip() for _, r in children["service_area"]]
-        record.translations = {
-            r["language"]: (r.get("name", ""), r.get("description", ""))
-            for _, r in children["service_translation"]
-            if r.get("language")
-        }
-        for o, link in children["service_at_location"][:1]:
-            found = locations.get(link.get("location_id", ""))
-            if found is None:
-                problems.append(f"{o}: location_id: no location {link.get('location_id')!r}")
-                continue
-            loc_origin, loc = found
-            address = addresses.get(loc["id"], {})
-            record.location = LocationRecord(
-                id=loc["id"],
-                name=loc.get("name", ""),
-                address_1=address.get("address_1", ""),
-                postal_code=address.get("postal_code", ""),
-                city=address.get("city", ""),
-                latitude=check(
-                    loc_origin,
-                    "latitude",
-                    lambda v: check_coordinate(v, -90, 90),
-                    loc.get("latitude", ""),
-                ),
-                longitude=check(
-                    loc_origin,
-                    "longitude",
-                    lambda v: check_coordinate(v, -180, 180),
-                    loc.get("longitude", ""),
-                ),
+            problems.append(f"{o}: name: must not be empty")
+        has_topic, classify_problems = _classify(
+            record, attributes.get(hsds_id, []), terms, taxonomy_of, mapping
+        )
+        problems += classify_problems
+        if not has_topic:
+            record.status = "inactive"
+            result.notes.append(
+                f"{o}: (attribute): no Lotse topic and no mapping for its taxonomy terms: "
+                "imported unpublished (add a mapping in the admin, then import again)"
             )
+        children = by_service[hsds_id]
+        ids: dict[str, list[str]] = defaultdict(list)
+        for p in children["phone"]:
+            try:
+                record.phones += check_phone(clean_number(p.data.get("number", "")))
+                ids["phone"].append(p.data.get("id", ""))
+            except Invalid as exc:
+                result.notes.append(f"{p.origin}: number: kept, not shown ({exc})")
+        for s in children["schedule"]:
+            try:
+                record.hours.append(schedule_rule(s.data))
+                ids["schedule"].append(s.data.get("id", ""))
+            except Unsupported as exc:
+                result.notes.append(f"{s.origin}: kept, not shown on cards ({exc})")
+            except Invalid as exc:
+                problems.append(f"{s.origin}: opens_at: {exc}")
+        for lang in children["language"]:
+            code = two_letter_language(lang.data.get("code", "") or lang.data.get("name", ""))
+            if code in known_language_codes() and code not in record.languages:
+                record.languages.append(code)
+                ids["language"].append(lang.data.get("id", ""))
+            else:
+                result.notes.append(
+                    f"{lang.origin}: code: {lang.data.get('code')!r} kept, not shown "
+                    "(a language Lotse cannot name, or named twice)"
+                )
+        for area in children["service_area"]:
+            record.areas.append(area.data.get("name", "").strip())
+            ids["service_area"].append(area.data.get("id", ""))
+        record.translations = {
+            t.data["language"]: (t.data.get("name", ""), t.data.get("description", ""))
+            for t in children["service_translation"]
+            if t.data.get("language")
+        }
+        for link in children["service_at_location"]:
+            place = locations.get(link.data.get("location_id", ""))
+            if place is None:
+                problems.append(
+                    f"{link.origin}: location_id: no location {link.data.get('location_id')!r}"
+                )
+                continue
+            ids["service_at_location"].append(link.data.get("id", ""))
+            if record.location is None:
+                record.location = place
+            else:
+                record.more_locations.append(place)
+        record.child_ids = dict(ids)
         try:
             check_record(record)
         except Invalid as exc:
-            problems.append(f"{origin}: maximum_age: {exc}")
-        problems += [f"{origin}: {field}: {reason}" for field, reason in too_long(record)]
-        records.append(record)
+            problems.append(f"{o}: maximum_age: {exc}")
+        problems += [f"{o}: {column}: {reason}" for column, reason in too_long(record)]
+        result.records.append(record)
+    areas = package.of("area")
+    if areas:
+        origin = areas[0].origin.rsplit(":", 1)[0]
+        header = list(areas[0].data)
+        result.places = check_places(
+            origin, header, [(int(r.origin.rsplit(":", 1)[1]), r.data) for r in areas]
+        )
     if problems:
         raise CatalogueError(problems)
-    return records
+    return result
 
 
-def _attributes(
-    rows: list[tuple[str, dict[str, str]]],
+def _classify(
+    record: ServiceRecord,
+    rows: list[PackageRow],
     terms: dict[str, dict[str, str]],
-    problems: list[str],
-) -> tuple[str | None, str | None, list[str], list[str]]:
-    topic = subtopic = None
-    statuses: list[str] = []
-    groups: list[str] = []
-    for origin, row in rows:
-        term = terms.get(row.get("taxonomy_term_id", ""))
-        if term is None:
-            problems.append(
-                f"{origin}: taxonomy_term_id: no taxonomy term {row.get('taxonomy_term_id')!r}"
-            )
+    taxonomy_of: Callable[[dict[str, str]], str],
+    mapping: Mapping | None,
+) -> tuple[bool, list[str]]:
+    """Topic, subtopic, residence statuses, target groups and source from the service's
+    attributes; returns whether a topic was found, and the problems."""
+    problems: list[str] = []
+    found: tuple[str, str | None] | None = None
+    mapped: tuple[str, str | None] | None = None
+    for row in rows:
+        if row.data.get("link_entity", "service") not in ("service", ""):
             continue
-        code, taxonomy = term.get("code") or term["id"], term.get("taxonomy", "")
+        term = terms.get(row.data.get("taxonomy_term_id", ""))
+        if term is None:
+            continue  # a term the package does not define: kept with the attribute
+        code, taxonomy = term.get("code") or term.get("id", ""), taxonomy_of(term)
         try:
             if taxonomy == STATUS_TAXONOMY:
                 if code not in RESIDENCE_STATUSES:
                     raise Invalid(f"unknown residence status {code!r}")
-                statuses.append(code)
+                record.statuses.append(code)
             elif taxonomy == GROUP_TAXONOMY:
                 if code not in TARGET_GROUPS:
                     raise Invalid(f"unknown target group {code!r}")
-                groups.append(code)
-            elif taxonomy == "lotse":
+                record.target_groups.append(code)
+            elif taxonomy == SOURCE_TAXONOMY:
+                record.source = row.data.get("value", "").strip()
+            elif taxonomy == IDENTIFIER_TAXONOMY:
+                continue
+            elif taxonomy == TOPIC_TAXONOMY:
                 known = load_taxonomy().get(code)
                 if known is not None and known.parent:
-                    subtopic = code
-                    topic = topic or known.parent
-                else:
-                    topic = check_topic(code)
+                    found = (known.parent, code)
+                elif found is None:
+                    found = (check_topic(code), None)
+            elif mapping is not None and mapped is None:
+                mapped = mapping(taxonomy, term)
         except Invalid as exc:
-            problems.append(f"{origin}: taxonomy_term_id: {exc}")
-    if topic and subtopic:
-        try:
-            check_subtopic(subtopic, topic)
-        except Invalid as exc:
-            problems.append(f"{rows[0][0]}: taxonomy_term_id: {exc}")
-    return topic, subtopic, statuses, groups
+            problems.append(f"{row.origin}: taxonomy_term_id: {exc}")
+    if found is None and mapped is None and mapping is not None:
+        mapped = mapping("", {})  # the package-wide fallback (`*`), if there is one
+    chosen = found or mapped
+    if chosen is not None:
+        record.topic, record.subtopic = chosen
+        if record.subtopic:
+            try:
+                check_subtopic(record.subtopic, record.topic)
+            except Invalid as exc:
+                problems.append(f"{record.origin}: (attribute): {exc}")
+    return chosen is not None, problems
 
 
-def _rule(origin: str, row: dict[str, str], problems: list[str]) -> Rule | None:
+def _age(value: str) -> int | None:
+    value = value.strip()
+    if value.endswith(".0"):
+        value = value[:-2]
+    return check_age(value)
+
+
+def _coordinate(value: str, limit: float) -> float | None:
+    """A usable coordinate, else None (the package's value is kept and written again)."""
     try:
-        if (row.get("freq") or "WEEKLY").upper() != "WEEKLY":
-            raise Invalid("only weekly schedules (freq WEEKLY) are supported")
-        days = [d.strip().upper() for d in row.get("byday", "").split(",") if d.strip()]
-        if not days or any(d not in BYDAY for d in days):
-            raise Invalid(f"{row.get('byday')!r} is not a list of days like MO,TU")
-        return rule_from_schedule(",".join(days), row.get("opens_at", ""), row.get("closes_at", ""))
-    except (Invalid, ValueError) as exc:
-        problems.append(f"{origin}: byday/opens_at/closes_at: {exc}")
+        return check_coordinate(value, -limit, limit)
+    except Invalid:
         return None

@@ -56,6 +56,10 @@ class LocationRecord:
     area: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    organization_id: str | None = None
+    """None: the service's organization (the matrix); "" none; else the location's own."""
+    address_id: str | None = None
+    """The HSDS id of the address folded in (packages only)."""
 
 
 @dataclass
@@ -86,6 +90,20 @@ class ServiceRecord:
     organization_email: str = ""
     origin: str = ""
     """`file:line` of the row, for errors found when the record is stored."""
+    more_locations: list[LocationRecord] = field(default_factory=list)
+    """Further locations (HSDS: one service at several locations)."""
+    child_ids: dict[str, list[str]] = field(default_factory=dict)
+    """HSDS ids of the phones, schedules, languages, service areas and service_at_location rows,
+    in the order of their lists (packages only; the matrix's rows get ids from the offer's)."""
+    status_set: bool = False
+    """The file says the status (an HSDS package): an import sets it. The matrix has no status
+    column, so an offer the admin unpublished stays unpublished."""
+    unknown_areas_kept: bool = False
+    """A service area that is no known place is kept as text, not refused (HSDS: free text)."""
+
+    @property
+    def all_locations(self) -> list[LocationRecord]:
+        return ([self.location] if self.location else []) + self.more_locations
 
 
 def slug(text: str) -> str:
@@ -212,11 +230,15 @@ def check_hours(value: str) -> list[Rule]:
         raise Invalid(str(exc)) from None
 
 
+HSDS_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+
+
 def check_status(value: str) -> str:
+    """Lotse's status for an HSDS status: published (`active`) or not (`inactive`)."""
     value = value.strip() or "active"
-    if value not in ("active", "inactive"):
-        raise Invalid(f"{value!r} is not a status (active or inactive)")
-    return value
+    if value not in HSDS_STATUSES:
+        raise Invalid(f"{value!r} is not a status ({', '.join(HSDS_STATUSES)})")
+    return "active" if value == "active" else "inactive"
 
 
 def check_record(record: ServiceRecord) -> None:
@@ -246,8 +268,7 @@ def too_long(record: ServiceRecord) -> list[tuple[str, str]]:
         ("email", record.email, Service.email),
         ("source", record.source, Service.source),
     ]
-    if record.location is not None:
-        location = record.location
+    for location in record.all_locations:
         values += [
             ("location_id", location.id, Location.id),
             ("location_name", location.name, Location.name),

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, object_session
 
-from lotse.catalogue.files import read_csv_file
 from lotse.catalogue.hsds import (
-    AREA_KINDS,
     Area,
-    AreaAlias,
     Language,
     Location,
     Organization,
@@ -32,20 +28,19 @@ from lotse.catalogue.hsds import (
     ServiceTranslation,
     service_children,
 )
+from lotse.catalogue.place_files import (
+    PLACE_COLUMNS,
+    read_places,
+    store_places,
+)
 from lotse.catalogue.records import (
     CatalogueError,
-    Invalid,
+    LocationRecord,
     ServiceRecord,
-    check_coordinate,
 )
 from lotse.catalogue.schedule import Rule, rule_from_schedule, rules_to_byday
 from lotse.catalogue.taxonomy import sync_terms
 from lotse.models import utcnow
-
-_AREA_NAME: int = Area.__table__.c.name.type.length  # type: ignore[attr-defined]
-_HOLIDAYS: int = Area.__table__.c.holidays.type.length  # type: ignore[attr-defined]
-_ALIAS: int = AreaAlias.__table__.c.alias.type.length  # type: ignore[attr-defined]
-PLACE_COLUMNS = ("name", "kind", "parent", "latitude", "longitude", "holidays", "aliases")
 
 
 @dataclass(frozen=True)
@@ -53,98 +48,12 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-def read_places(path: Path) -> list[dict[str, Any]]:
-    """Rows of a places file, checked (parents must exist in the file or be named before)."""
-    problems: list[str] = []
-    rows: list[dict[str, Any]] = []
-    header, found = read_csv_file(path, delimiter=",")
-    missing = [c for c in ("name", "kind", "parent") if c not in header]
-    if missing:
-        raise CatalogueError([f"{path}:1: {', '.join(missing)}: missing column"])
-    for line, row in found:
-        name, kind = (row.get("name") or "").strip(), (row.get("kind") or "").strip()
-        if not name:
-            problems.append(f"{path}:{line}: name: must not be empty")
-            continue
-        if kind not in AREA_KINDS:
-            problems.append(f"{path}:{line}: kind: {kind!r} is not one of {', '.join(AREA_KINDS)}")
-        for column, value, limit in (
-            ("name", name, _AREA_NAME),
-            ("holidays", (row.get("holidays") or "").strip(), _HOLIDAYS),
-            *(("aliases", a.strip(), _ALIAS) for a in (row.get("aliases") or "").split("|")),
-        ):
-            if len(value) > limit:  # PostgreSQL would refuse the import with an error
-                problems.append(f"{path}:{line}: {column}: longer than {limit} characters")
-        coordinates = []
-        for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
-            try:
-                coordinates.append(check_coordinate(row.get(column) or "", low, high))
-            except Invalid as exc:
-                problems.append(f"{path}:{line}: {column}: {exc}")
-        rows.append(
-            {
-                "line": line,
-                "name": name,
-                "kind": kind,
-                "parent": (row.get("parent") or "").strip(),
-                "latitude": coordinates[0] if len(coordinates) == 2 else None,
-                "longitude": coordinates[1] if len(coordinates) == 2 else None,
-                "holidays": (row.get("holidays") or "").strip(),
-                "aliases": sorted(
-                    {a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()}
-                ),
-            }
-        )
-    names = [r["name"] for r in rows]
-    for row in rows:
-        if names.count(row["name"]) > 1 and names.index(row["name"]) != rows.index(row):
-            problems.append(f"{path}:{row['line']}: name: {row['name']!r} appears twice")
-        if row["parent"] and row["parent"] not in names:
-            problems.append(
-                f"{path}:{row['line']}: parent: {row['parent']!r} is not a place in this file"
-            )
-    if problems:
-        raise CatalogueError(problems)
-    return rows
-
-
-def store_places(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Upsert areas and their aliases; returns how many areas were created or changed."""
-    existing = {
-        a.name: a for a in session.scalars(select(Area).options(selectinload(Area.aliases)))
-    }
-    changed = 0
-    for row in rows:
-        area = existing.get(row["name"])
-        if area is None:
-            area = Area(name=row["name"], kind=row["kind"])
-            session.add(area)
-            existing[row["name"]] = area
-            changed += 1
-        fields = {k: row[k] for k in ("kind", "latitude", "longitude", "holidays")}
-        if any(getattr(area, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(area, k, v)
-            changed += 1
-    session.flush()
-    for row in rows:
-        area = existing[row["name"]]
-        parent_id = existing[row["parent"]].id if row["parent"] else None
-        if area.parent_id != parent_id:
-            area.parent_id = parent_id
-        have = {a.alias for a in area.aliases}
-        for alias in row["aliases"]:
-            if alias not in have and alias != area.name:
-                area.aliases.append(AreaAlias(alias=alias))
-    session.flush()
-    return changed
+    notes: tuple[str, ...] = ()
+    """What was kept but not used, or imported unpublished (HSDS packages)."""
 
 
 def _snapshot(service: Service) -> dict[str, Any]:
     """What an import sets on a stored service, for comparison with a record."""
-    location = service.locations[0].location if service.locations else None
     return {
         "organization_id": service.organization_id,
         "name": service.name,
@@ -155,20 +64,24 @@ def _snapshot(service: Service) -> dict[str, Any]:
         "email": service.email,
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
-        "target_groups": list(service.target_groups or []),
+        "target_groups": sorted(service.target_groups or []),
         "assured_date": service.assured_date,
         "source": service.source,
         "statuses": sorted(service.statuses),
         "languages": sorted(service.language_codes),
-        "phones": [p.number for p in service.phones],
-        "hours": [rule_from_schedule(s.byday, s.opens_at, s.closes_at) for s in service.schedules],
+        "phones": sorted(p.number for p in service.phones),
+        "hours": sorted(
+            (rule_from_schedule(s.byday, s.opens_at, s.closes_at) for s in service.schedules),
+            key=repr,
+        ),
         "areas": sorted(a.area_id for a in service.areas),
-        "location": location.id if location else None,
+        "locations": [link.location_id for link in service.locations],
         "translations": {t.language: (t.name, t.description) for t in service.translations},
+        "status": service.status,
     }
 
 
-def _wanted(record: ServiceRecord, area_ids: list[int]) -> dict[str, Any]:
+def _wanted(record: ServiceRecord, area_ids: list[int], stored: Service) -> dict[str, Any]:
     return {
         "organization_id": record.organization_id,
         "name": record.name,
@@ -179,16 +92,17 @@ def _wanted(record: ServiceRecord, area_ids: list[int]) -> dict[str, Any]:
         "email": record.email,
         "minimum_age": record.minimum_age,
         "maximum_age": record.maximum_age,
-        "target_groups": list(record.target_groups),
+        "target_groups": sorted(record.target_groups),
         "assured_date": record.assured_date,
         "source": record.source,
         "statuses": sorted(set(record.statuses)),
         "languages": sorted(record.languages),
-        "phones": list(record.phones),
-        "hours": list(record.hours),
+        "phones": sorted(record.phones),
+        "hours": sorted(record.hours, key=repr),
         "areas": sorted(set(area_ids)),
-        "location": record.location.id if record.location else None,
+        "locations": [location.id for location in record.all_locations],
         "translations": dict(record.translations),
+        "status": record.status if record.status_set else stored.status,
     }
 
 
@@ -208,24 +122,55 @@ def _apply(service: Service, record: ServiceRecord, area_ids: list[int]) -> None
     ):
         setattr(service, key, getattr(record, key))
     service.target_groups = list(record.target_groups)
+    if record.status_set:
+        service.status = record.status
     sid = service.id
+    session = object_session(service)
+    if session is not None and inspect(service).persistent and record.child_ids:
+        # rows with new ids replace old ones with the same (service, code): delete them first
+        service.languages, service.phones, service.schedules = [], [], []
+        service.areas, service.locations = [], []
+        session.flush()
+
+    def ids(kind: str, default: list[str]) -> list[str]:
+        given = record.child_ids.get(kind, [])
+        return given if len(given) == len(default) else default
+
     service.eligibility = [
         ServiceEligibility(residence_status=s) for s in sorted(set(record.statuses))
     ]
-    service.languages = [Language(id=f"{sid}/language/{c}", code=c) for c in record.languages]
+    codes = record.languages
+    service.languages = [
+        Language(id=i, code=c)
+        for i, c in zip(ids("language", [f"{sid}/language/{c}" for c in codes]), codes, strict=True)
+    ]
+    numbers = record.phones
     service.phones = [
-        Phone(id=f"{sid}/phone/{n}", number=number) for n, number in enumerate(record.phones, 1)
+        Phone(id=i, number=number)
+        for i, number in zip(
+            ids("phone", [f"{sid}/phone/{n}" for n in range(1, len(numbers) + 1)]),
+            numbers,
+            strict=True,
+        )
     ]
-    service.schedules = [_schedule(sid, n, rule) for n, rule in enumerate(record.hours, 1)]
+    schedule_ids = ids("schedule", [f"{sid}/schedule/{n}" for n in range(1, len(record.hours) + 1)])
+    service.schedules = [
+        _schedule(i, rule) for i, rule in zip(schedule_ids, record.hours, strict=True)
+    ]
+    area_ids = list(dict.fromkeys(area_ids))
     service.areas = [
-        ServiceArea(id=f"{sid}/area/{area_id}", area_id=area_id)
-        for area_id in sorted(set(area_ids))
+        ServiceArea(id=i, area_id=area_id)
+        for i, area_id in zip(
+            ids("service_area", [f"{sid}/area/{a}" for a in area_ids]), area_ids, strict=True
+        )
     ]
-    service.locations = (
-        [ServiceAtLocation(id=f"{sid}@{record.location.id}", location_id=record.location.id)]
-        if record.location
-        else []
-    )
+    places = record.all_locations
+    service.locations = [
+        ServiceAtLocation(id=i, location_id=location.id)
+        for i, location in zip(
+            ids("service_at_location", [f"{sid}@{loc.id}" for loc in places]), places, strict=True
+        )
+    ]
     service.translations = [
         ServiceTranslation(language=lang, name=name, description=description)
         for lang, (name, description) in sorted(record.translations.items())
@@ -233,9 +178,9 @@ def _apply(service: Service, record: ServiceRecord, area_ids: list[int]) -> None
     service.updated_at = utcnow()
 
 
-def _schedule(service_id: str, n: int, rule: Rule) -> Schedule:
+def _schedule(schedule_id: str, rule: Rule) -> Schedule:
     return Schedule(
-        id=f"{service_id}/schedule/{n}",
+        id=schedule_id,
         byday=rules_to_byday(rule),
         opens_at=f"{rule.opens.hour:02d}:{rule.opens.minute:02d}",
         closes_at=f"{rule.closes.hour:02d}:{rule.closes.minute:02d}",
@@ -255,10 +200,22 @@ def store_records(
         f"{r.origin}: service_area: {name!r} is not a known place (see the places file)"
         for r in records
         for name in r.areas
-        if name not in areas
+        if name not in areas and not r.unknown_areas_kept
     ]
     if problems:
         raise CatalogueError(problems)
+    notes: list[str] = []
+    for r in records:
+        if not r.unknown_areas_kept:
+            continue
+        known = [(i, n) for i, n in zip(_area_ids(r), r.areas, strict=True) if n in areas]
+        for name in r.areas:
+            if name not in areas:
+                notes.append(f"{r.origin}: service_area: {name[:60]!r} is no known place: kept")
+        if not known:
+            notes.append(f"{r.origin}: no service area Lotse knows: clients will not find it")
+        r.child_ids["service_area"] = [i for i, _ in known]
+        r.areas = [n for _, n in known]
     _store_organizations(session, records)
     _store_locations(session, records, areas)
     existing = (
@@ -282,13 +239,18 @@ def store_records(
             session.add(service)
             _apply(service, record, area_ids)
             created += 1
-        elif _snapshot(service) == _wanted(record, area_ids):
+        elif _snapshot(service) == _wanted(record, area_ids, service):
             unchanged += 1
         else:
             _apply(service, record, area_ids)
             updated += 1
     session.flush()
-    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+    return ImportResult(created=created, updated=updated, unchanged=unchanged, notes=tuple(notes))
+
+
+def _area_ids(record: ServiceRecord) -> list[str]:
+    given = record.child_ids.get("service_area", [])
+    return given if len(given) == len(record.areas) else [""] * len(record.areas)
 
 
 def _store_organizations(session: Session, records: list[ServiceRecord]) -> None:
@@ -315,30 +277,51 @@ def _store_locations(
 ) -> None:
     existing = {loc.id: loc for loc in session.scalars(select(Location))}
     for record in records:
-        wanted_location = record.location
-        if wanted_location is None:
-            continue
-        area = areas.get(wanted_location.area) or areas.get(wanted_location.city)
-        if area is None and record.areas:
-            area = areas[record.areas[0]]
-        wanted = {
-            "organization_id": record.organization_id,
-            "name": wanted_location.name,
-            "address_1": wanted_location.address_1,
-            "postal_code": wanted_location.postal_code,
-            "city": wanted_location.city,
-            "area_id": area.id if area else None,
-            "latitude": wanted_location.latitude,
-            "longitude": wanted_location.longitude,
-        }
-        location = existing.get(wanted_location.id)
-        if location is None:
-            location = Location(id=wanted_location.id, **wanted)
-            session.add(location)
-            existing[location.id] = location
-        elif any(getattr(location, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(location, k, v)
+        for wanted_location in record.all_locations:
+            _store_location(session, existing, wanted_location, record, areas)
+    session.flush()
+
+
+def _store_location(
+    session: Session,
+    existing: dict[str, Location],
+    wanted_location: LocationRecord,
+    record: ServiceRecord | None,
+    areas: dict[str, Area],
+) -> None:
+    area = areas.get(wanted_location.area) or areas.get(wanted_location.city)
+    if area is None and record is not None and record.areas:
+        area = areas.get(record.areas[0])
+    owner = wanted_location.organization_id
+    if owner is None:
+        owner = record.organization_id if record is not None else ""
+    wanted = {
+        "organization_id": owner or None,
+        "address_id": wanted_location.address_id,
+        "name": wanted_location.name,
+        "address_1": wanted_location.address_1,
+        "postal_code": wanted_location.postal_code,
+        "city": wanted_location.city,
+        "area_id": area.id if area else None,
+        "latitude": wanted_location.latitude,
+        "longitude": wanted_location.longitude,
+    }
+    location = existing.get(wanted_location.id)
+    if location is None:
+        location = Location(id=wanted_location.id, **wanted)
+        session.add(location)
+        existing[location.id] = location
+    elif any(getattr(location, k) != v for k, v in wanted.items()):
+        for k, v in wanted.items():
+            setattr(location, k, v)
+
+
+def store_locations(session: Session, locations: list[LocationRecord]) -> None:
+    """Locations of a package that no service uses (kept, so that nothing is lost)."""
+    areas = {a.name: a for a in session.scalars(select(Area))}
+    existing = {loc.id: loc for loc in session.scalars(select(Location))}
+    for location in locations:
+        _store_location(session, existing, location, None, areas)
     session.flush()
 
 

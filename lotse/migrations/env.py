@@ -8,7 +8,7 @@ from alembic import context
 from lotse import admin_accounts, audit, insights, models  # noqa: F401
 from lotse.accompaniment import models as accompaniment_models  # noqa: F401
 from lotse.cases import models as case_models  # noqa: F401
-from lotse.catalogue import hsds  # noqa: F401
+from lotse.catalogue import hsds, hsds_kept  # noqa: F401
 from lotse.db import Base, make_engine
 from lotse.requests import models as request_models  # noqa: F401
 from lotse.settings import load_settings

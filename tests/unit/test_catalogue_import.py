@@ -175,19 +175,22 @@ def test_hsds_package_round_trip_as_folder_and_zip(loaded, tmp_path: Path) -> No
         catalogue.export_path(session, tmp_path / "hsds.zip")
     names = {p.name for p in (tmp_path / "hsds").iterdir()}
     assert {
-        "organization.csv",
-        "service.csv",
-        "location.csv",
-        "address.csv",
-        "phone.csv",
-        "schedule.csv",
-        "language.csv",
-        "service_area.csv",
-        "taxonomy_term.csv",
-        "attribute.csv",
+        "datapackage.json",
+        "organizations.csv",
+        "services.csv",
+        "locations.csv",
+        "addresses.csv",
+        "phones.csv",
+        "schedules.csv",
+        "languages.csv",
+        "service_areas.csv",
+        "taxonomy_terms.csv",
+        "attributes.csv",
         "service_at_location.csv",
+        "lotse_areas.csv",
+        "lotse_service_translations.csv",
     } <= names
-    assert "service.csv" in zipfile.ZipFile(tmp_path / "hsds.zip").namelist()
+    assert "services.csv" in zipfile.ZipFile(tmp_path / "hsds.zip").namelist()
     before = dump(url)
     for package in (tmp_path / "hsds", tmp_path / "hsds.zip"):
         with session_scope(url) as session:
@@ -205,11 +208,11 @@ def test_a_broken_hsds_package_is_refused(loaded, tmp_path: Path) -> None:
     url, _ = loaded
     with session_scope(url) as session:
         catalogue.export_path(session, tmp_path / "pkg")
-    schedule = tmp_path / "pkg" / "schedule.csv"
+    schedule = tmp_path / "pkg" / "schedules.csv"
     import csv
 
     rows = list(csv.DictReader(schedule.open(encoding="utf-8")))
-    rows[0]["byday"] = "XX"
+    rows[0]["opens_at"] = "8 Uhr"
     with schedule.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -217,7 +220,7 @@ def test_a_broken_hsds_package_is_refused(loaded, tmp_path: Path) -> None:
     before = dump(url)
     with pytest.raises(CatalogueError) as error, session_scope(url) as session:
         catalogue.import_path(session, tmp_path / "pkg")
-    assert "schedule.csv:2: byday/opens_at/closes_at:" in str(error.value)
+    assert "schedules.csv:2: opens_at: '8 Uhr' is not a time like 10:00:00" in str(error.value)
     assert dump(url) == before
 
 
