@@ -14,6 +14,7 @@ from starlette.routing import Route
 from admin.gaps import GapRadarView
 from admin.health import health_routes
 from admin.limits import BodyLimit
+from admin.mapping_view import TaxonomyMappingAdmin
 from admin.pages import FreshnessView, ImportExportView, InsightsView
 from admin.partner_page import partner_routes
 from admin.partners import ContactAdmin, PartnersView
@@ -44,7 +45,7 @@ def create_app(settings: Settings) -> Starlette:
         templates_dir=str(TEMPLATES),
         i18n_config=I18nConfig(default_locale="de", language_switcher=["de", "en", "tr", "ru"]),
     )
-    for view in (*VIEWS, ContactAdmin, *VOLUNTEER_VIEWS):
+    for view in (*VIEWS, ContactAdmin, *VOLUNTEER_VIEWS, TaxonomyMappingAdmin):
         admin.add_view(view)
     for page in (
         FreshnessView,
