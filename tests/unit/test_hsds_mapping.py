@@ -114,3 +114,18 @@ def test_a_mapping_file_is_checked_and_imported(url: str, tmp_path: Path) -> Non
         assert catalogue.import_path(session, good).created == 0  # the same again: unchanged
         result = catalogue.import_path(session, partner_package(tmp_path / "partner"))
     assert result.created == 1 and not any("unpublished" in n for n in result.notes)
+
+
+def test_the_admin_import_shows_what_was_kept(client: TestClient, tmp_path: Path) -> None:
+    import zipfile
+
+    package = partner_package(tmp_path / "partner")
+    archive = tmp_path / "partner.zip"
+    with zipfile.ZipFile(archive, "w") as target:
+        for path in package.iterdir():
+            target.write(path, path.name)
+    page = client.post(
+        "/admin/catalogue",
+        files={"file": ("partner.zip", archive.read_bytes(), "application/zip")},
+    )
+    assert 'id="import-notes"' in page.text and "imported unpublished" in page.text
