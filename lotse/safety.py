@@ -21,6 +21,10 @@ look-alike never count towards a danger, the rest of the message still does):
   find a job"; an illness in the past ("after his stroke last year").
 An emergency answer instead of help with a flat is a failure too, so a look-alike is added in all
 eight languages at once (tests/unit/test_safety_net.py holds the same sentences in each).
+
+A scene (data/safety/scenes_<lang>.txt, lotse.safety_scenes) is a danger told as two or three
+things close together that are harmless alone: a child and "nowhere", falling and not
+answering, drinking and the liquid under the sink. Phrases are tried first, then scenes.
 Standard library only (also runs in Rasa).
 """
 
@@ -31,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lotse.safety_scenes import Scene, match_scenes, read_scenes
 from lotse.safety_words import (
     DEFAULT_ENDINGS,
     ENDINGS,
@@ -94,12 +99,30 @@ class PhraseNet:
 
     dangers: tuple[Pattern, ...]
     look_alikes: tuple[Pattern, ...] = ()
+    scenes: tuple[Scene, ...] = ()
     _dangers: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
     _look_alikes: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
+    _scene_parts: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
+    _scene_slots: dict[tuple[str, Phrase], list[tuple[int, int]]] = field(
+        init=False, repr=False, compare=False
+    )
+    """Where each phrase of a scene stands: (scene number, part number), every place."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_dangers", _index(self.dangers))
         object.__setattr__(self, "_look_alikes", _index(self.look_alikes))
+        slots: dict[tuple[str, Phrase], list[tuple[int, int]]] = defaultdict(list)
+        parts: dict[tuple[str, Phrase], Pattern] = {}
+        for number, scene in enumerate(self.scenes):
+            for part_number, part in enumerate(scene.parts):
+                for text in part:
+                    pattern = compile_phrase(text, scene.language)
+                    if pattern is not None:
+                        key = (scene.language, pattern.phrase)
+                        slots[key].append((number, part_number))
+                        parts[key] = pattern
+        object.__setattr__(self, "_scene_slots", dict(slots))
+        object.__setattr__(self, "_scene_parts", _index(parts.values()))
 
 
 def read_phrases(path: Path, language: str) -> set[Pattern]:
@@ -124,8 +147,13 @@ def load_phrases(directory: Path = DEFAULT_DIR) -> PhraseNet:
     look_alikes: set[Pattern] = set()
     for path in sorted(directory.glob("look_alike_*.txt")):
         look_alikes |= read_phrases(path, _language(path))
+    scenes: list[Scene] = []
+    for path in sorted(directory.glob("scenes_*.txt")):
+        scenes += read_scenes(path, _language(path))
     order = lambda p: (p.language, p.phrase)  # noqa: E731
-    return PhraseNet(tuple(sorted(dangers, key=order)), tuple(sorted(look_alikes, key=order)))
+    return PhraseNet(
+        tuple(sorted(dangers, key=order)), tuple(sorted(look_alikes, key=order)), tuple(scenes)
+    )
 
 
 def _matches(
@@ -157,10 +185,24 @@ def _blank_look_alikes(words: list[str], net: PhraseNet) -> list[str]:
     return out
 
 
+def _find_scene(forms: list[tuple[str, ...]], net: PhraseNet) -> Pattern | None:
+    """The first scene whose parts all occur close together, as a Pattern whose phrase is the
+    rule ("@child + @gone") so that the log says which rule fired."""
+    if not net.scenes:
+        return None
+    occurrences: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(dict)
+    for pattern, start, end in _matches(net._scene_parts, forms):
+        for number, part in net._scene_slots[(pattern.language, pattern.phrase)]:
+            occurrences[number].setdefault(part, []).append((start, end))
+    scene = match_scenes(net.scenes, occurrences)
+    return Pattern(tuple(scene.text.split()), scene.language, ()) if scene else None
+
+
 def find_match(text: str, net: PhraseNet) -> Pattern | None:
-    """The first emergency phrase in `text` with its language, or None."""
+    """The first emergency phrase in `text` with its language, else the first scene, or None."""
     forms = message_forms(_blank_look_alikes(words_of(text), net))
-    return next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
+    phrase = next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
+    return phrase or _find_scene(forms, net)
 
 
 def find_phrase(text: str, net: PhraseNet) -> Phrase | None:

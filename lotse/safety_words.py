@@ -173,20 +173,22 @@ _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ل", "ک", "س")  # ك is folded to ک
 MIN_BARE = 3
 """Letters an Arabic word must keep when its prefixes are taken off."""
+MIN_AFTER_AND = 2
+"""Letters it must keep when only و or ف is taken off: وما, ولا are "and not" (وما عم يتنفس)."""
 
 
 def _bare(word: str) -> list[str]:
     """An Arabic message word without its clitic prefixes, every way they can be read:
-    والانتحار → الانتحار, انتحار; بالسكين → السكين, سكين; للانتحار → انتحار."""
+    والانتحار → الانتحار, انتحار; بالسكين → السكين, سكين; للانتحار → انتحار; وما → ما."""
     out: list[str] = []
 
-    def add(rest: str) -> None:
-        if len(rest) >= MIN_BARE and rest not in out and rest != word:
+    def add(rest: str, minimum: int = MIN_BARE) -> None:
+        if len(rest) >= minimum and rest not in out and rest != word:
             out.append(rest)
 
     firsts = [word] + [word[1:] for c in _CONJUNCTIONS if word.startswith(c)]
     for first in firsts:
-        add(first)
+        add(first, MIN_AFTER_AND)
         seconds = [first] + [first[1:] for p in _PREPOSITIONS if first.startswith(p)]
         for second in seconds:
             add(second)
