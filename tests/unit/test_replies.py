@@ -79,7 +79,7 @@ def test_pressing_an_answer_button_keeps_the_privacy_ok() -> None:
 
 
 def test_one_command_table_for_telegram_and_the_console() -> None:
-    assert list(BY_NAME) == ["start", "help", "language", "status", "delete"]
+    assert list(BY_NAME) == ["start", "help", "language", "status", "delete", "profile", "plan"]
     assert command_name("/Status@LotseBot now") == "status"
     assert command_name("/") == ""
 
