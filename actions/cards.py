@@ -77,6 +77,12 @@ def eligibility_lines(offer: Offer, language: str, residence_status: str | None)
     return lines
 
 
+def feature_lines(offer: Offer, language: str) -> list[str]:
+    """One line per feature the person asked for that this offer has ("✓ with childcare")."""
+    labels = section(language, "lotse_feature_note") or {}
+    return [labels[code] for code in sorted(offer.features) if code in labels]
+
+
 def map_url(offer: Offer) -> str | None:
     location = offer.service.locations[0].location if offer.service.locations else None
     if location is None:
@@ -130,7 +136,8 @@ def card(
         "hours": iso(hours_line(rules, language)) if rules else "",
         "opening": opening_text(offer, language, now),
         "languages": iso(spoken),
-        "notes": eligibility_lines(offer, language, residence_status),
+        "notes": feature_lines(offer, language)
+        + eligibility_lines(offer, language, residence_status),
     }
 
 

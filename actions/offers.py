@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.cards import card_message, list_buttons, understood
 from actions.common import in_session, tracker_language
 from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
+from lotse.catalogue.features import match_features
 from lotse.catalogue.hsds import RESIDENCE_STATUSES
 from lotse.catalogue.offers import (
     AGE_GROUPS,
@@ -48,7 +49,22 @@ def offer_query(tracker: Tracker, location: str | None = None) -> OfferQuery | N
         residence_status=tracker.get_slot("residence_status"),
         age_group=tracker.get_slot("age_group"),
         language=tracker_language(tracker),
+        features=asked_features(tracker),
     )
+
+
+def asked_features(tracker: Tracker, limit: int = 10) -> frozenset[str]:
+    """Features (childcare, evening) named in the client's messages since the topic question."""
+    found: set[str] = set()
+    for event in reversed(tracker.events[-200:]):
+        if event.get("event") != "user":
+            continue
+        found |= match_features(event.get("text") or "")
+        limit -= 1
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        if intent.startswith("ask_") or limit <= 0:
+            break
+    return frozenset(found)
 
 
 def _answer_from_title(text: str, section_name: str, allowed: tuple[str, ...]) -> str | None:

@@ -62,6 +62,7 @@ FIELDS = frozenset(
         "min_age",
         "max_age",
         "target_groups",
+        "features",
         "hours",
         "site",
     }
@@ -289,6 +290,7 @@ class Builder:
             "min_age": str(fields.get("min_age", "")),
             "max_age": str(fields.get("max_age", "")),
             "target_groups": ",".join(fields.get("target_groups", [])),
+            "features": ",".join(fields.get("features", [])),
             "assured_date": "",
             "source": self.config["source"],
         }

@@ -49,6 +49,7 @@ def matrix_rows(session: Session) -> list[dict[str, str]]:
             "min_age": _number(s.minimum_age),
             "max_age": _number(s.maximum_age),
             "target_groups": ",".join(s.target_groups or []),
+            "features": ",".join(s.features or []),
             "assured_date": s.assured_date.isoformat() if s.assured_date else "",
             "source": s.source,
         }

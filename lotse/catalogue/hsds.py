@@ -139,6 +139,8 @@ class Service(Base):
     minimum_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     maximum_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    features: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """What people filter by (lotse/catalogue/features.py: childcare, evening, youth_career)."""
     assured_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     """When someone last checked that the offer is still true (HSDS `assured_date`)."""
     source: Mapped[str] = mapped_column(String(200), default="")

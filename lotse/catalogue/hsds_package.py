@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lotse.catalogue.features import FEATURES
 from lotse.catalogue.hsds_read import PackageFiles, PackageRow, read_package_files
 from lotse.catalogue.hsds_spec import (
+    FEATURE_TAXONOMY,
     GROUP_TAXONOMY,
     IDENTIFIER_TAXONOMY,
     LOTSE_ID_TYPE,
@@ -329,6 +331,10 @@ def _classify(
                 if code not in TARGET_GROUPS:
                     raise Invalid(f"unknown target group {code!r}")
                 record.target_groups.append(code)
+            elif taxonomy == FEATURE_TAXONOMY:
+                if code not in FEATURES:
+                    raise Invalid(f"unknown feature {code!r}")
+                record.features.append(code)
             elif taxonomy == SOURCE_TAXONOMY:
                 record.source = row.data.get("value", "").strip()
             elif taxonomy == IDENTIFIER_TAXONOMY:

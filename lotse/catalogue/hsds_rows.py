@@ -18,11 +18,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lotse.catalogue.features import FEATURES
 from lotse.catalogue.hsds import Area, Location, Organization, Service, service_children
 from lotse.catalogue.hsds_kept import HsdsKept
 from lotse.catalogue.hsds_merge import merge
 from lotse.catalogue.hsds_spec import (
     EXTENSIONS,
+    FEATURE_TAXONOMY,
     GROUP_TAXONOMY,
     IDENTIFIER_TAXONOMY,
     LOTSE_ID_TYPE,
@@ -80,6 +82,7 @@ def _terms(out: Rows) -> None:
     for taxonomy, codes, names in (
         (STATUS_TAXONOMY, RESIDENCE_STATUSES, "lotse_residence_status"),
         (GROUP_TAXONOMY, TARGET_GROUPS, "lotse_target_group"),
+        (FEATURE_TAXONOMY, FEATURES, "lotse_feature_note"),
     ):
         german, english = section("de", names) or {}, section("en", names) or {}
         for code in codes:
@@ -245,6 +248,7 @@ def _one_service(out: Rows, s: Service) -> None:
         links.append((TOPIC_TAXONOMY, s.subtopic, ""))
     links += [(STATUS_TAXONOMY, status, "") for status in sorted(s.statuses)]
     links += [(GROUP_TAXONOMY, group, "") for group in s.target_groups or []]
+    links += [(FEATURE_TAXONOMY, feature, "") for feature in s.features or []]
     if not is_uuid(s.id):
         links.append((IDENTIFIER_TAXONOMY, IDENTIFIER_TAXONOMY, s.id))
     if s.source:

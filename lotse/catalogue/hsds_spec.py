@@ -196,12 +196,14 @@ STATUS_TAXONOMY = "lotse_residence_status"
 GROUP_TAXONOMY = "lotse_target_group"
 IDENTIFIER_TAXONOMY = "lotse_identifier"
 SOURCE_TAXONOMY = "lotse_source"
+FEATURE_TAXONOMY = "lotse_feature"
 LOTSE_TAXONOMIES: dict[str, str] = {
     TOPIC_TAXONOMY: "Lotse's topics and subtopics (data/catalogue/taxonomy.yml)",
     STATUS_TAXONOMY: "Eligibility by residence status in Germany: the service is only for these",
     GROUP_TAXONOMY: "The groups a service is meant for",
     IDENTIFIER_TAXONOMY: "Lotse's own stable id of the service (the attribute's value)",
     SOURCE_TAXONOMY: "Where Lotse's data about the service comes from (the attribute's value)",
+    FEATURE_TAXONOMY: "What people filter by: childcare, evening or weekend, youth career help",
 }
 LOTSE_ID_TYPE = "lotse"
 """`organization_identifier.identifier_type` and `location.external_identifier_type` of the

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lotse import LANGUAGES
+from lotse.catalogue.features import FEATURES
 from lotse.catalogue.files import open_zip, read_csv_file
 from lotse.catalogue.formulas import restore
 from lotse.catalogue.records import (
@@ -62,6 +63,7 @@ MATRIX_COLUMNS: list[str] = [
     "min_age",
     "max_age",
     "target_groups",
+    "features",
     "assured_date",
     "source",
     *[f"{kind}_{lang}" for lang in TRANSLATED for kind in ("name", "description")],
@@ -188,6 +190,7 @@ def _parse_row(
         target_groups=value(
             "target_groups", lambda v: check_choices(v, TARGET_GROUPS, "target group"), []
         ),
+        features=value("features", lambda v: check_choices(v, FEATURES, "feature"), []),
         assured_date=value("assured_date", check_date),
         source=(row.get("source") or "").strip(),
         statuses=value(

@@ -4,7 +4,8 @@ Service areas nest (Neukölln lies in Berlin; Lörrach in Landkreis Lörrach, in
 so a client is served by offers of their own area and of every area around it. Offers the person is
 not eligible for (residence status, age) are never listed; when the person has not said, the search
 reports whether the answer would differ, so the dialogue asks only then. Ranking: nearest area
-first, then offers that speak the client's language, then the one open soonest.
+first, then offers that speak the client's language, then the one open soonest; offers with the
+features the person asked for (childcare, evening) come before all others.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class OfferQuery:
     age_group: str | None = None
     language: str | None = None
     now: datetime | None = None
+    features: frozenset[str] = frozenset()
+    """Features the person asked for (childcare, evening): offers with them rank first."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class Offer:
     """0: offered for the place itself, 1: for the area around it, …"""
     speaks_language: bool
     opening: Opening | None
+    features: frozenset[str] = frozenset()
+    """The asked-for features this offer has (the card says so)."""
 
 
 @dataclass
@@ -181,18 +186,25 @@ def find_offers(session: Session, query: OfferQuery) -> SearchResult:
                 distance=distance,
                 speaks_language=bool(query.language) and query.language in service.language_codes,
                 opening=next_opening(rules, now, calendar),
+                features=query.features & frozenset(service.features or ()),
             )
         )
     result.offers.sort(key=lambda o: _rank(o, now))
     return result
 
 
-def _rank(offer: Offer, now: datetime) -> tuple[int, int, float, str]:
+def _rank(offer: Offer, now: datetime) -> tuple[int, int, int, float, str]:
     opening = offer.opening
     wait = 0.0 if opening is None or opening.is_open else (opening.starts - now).total_seconds()
     if opening is None:
         wait = float("inf")
-    return (offer.distance, 0 if offer.speaks_language else 1, wait, offer.service.name)
+    return (
+        -len(offer.features),
+        offer.distance,
+        0 if offer.speaks_language else 1,
+        wait,
+        offer.service.name,
+    )
 
 
 def general_counselling(session: Session, query: OfferQuery) -> list[Offer]:

@@ -77,6 +77,7 @@ class ServiceRecord:
     minimum_age: int | None = None
     maximum_age: int | None = None
     target_groups: list[str] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
     assured_date: date | None = None
     source: str = ""
     statuses: list[str] = field(default_factory=list)

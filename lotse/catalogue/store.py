@@ -65,6 +65,7 @@ def _snapshot(service: Service) -> dict[str, Any]:
         "minimum_age": service.minimum_age,
         "maximum_age": service.maximum_age,
         "target_groups": sorted(service.target_groups or []),
+        "features": sorted(service.features or []),
         "assured_date": service.assured_date,
         "source": service.source,
         "statuses": sorted(service.statuses),
@@ -93,6 +94,7 @@ def _wanted(record: ServiceRecord, area_ids: list[int], stored: Service) -> dict
         "minimum_age": record.minimum_age,
         "maximum_age": record.maximum_age,
         "target_groups": sorted(record.target_groups),
+        "features": sorted(set(record.features)),
         "assured_date": record.assured_date,
         "source": record.source,
         "statuses": sorted(set(record.statuses)),
@@ -122,6 +124,7 @@ def _apply(service: Service, record: ServiceRecord, area_ids: list[int]) -> None
     ):
         setattr(service, key, getattr(record, key))
     service.target_groups = list(record.target_groups)
+    service.features = sorted(set(record.features))
     if record.status_set:
         service.status = record.status
     sid = service.id

@@ -73,14 +73,14 @@ def match_subtopic(text: str, topic: str | None = None) -> str | None:
         if term.parent is None or (topic and term.parent != topic):
             continue
         for keyword in term.keywords:
-            if _mentions(words, keyword):
+            if mentions(words, keyword):
                 score = sum(len(w) for w in keyword)
                 if best is None or score > best[0]:
                     best = (score, term.code)
     return best[1] if best else None
 
 
-def _mentions(words: list[str], keyword: tuple[str, ...]) -> bool:
+def mentions(words: list[str], keyword: tuple[str, ...]) -> bool:
     """Whole words; the keyword's last word may take a short ending (Kita → Kitas) or, if long,
     change its last two letters (дитсадок → дитсадку, Anerkennung → Anerkennungen)."""
     if contains_words(words, keyword, max_ending=2, min_stem=4):

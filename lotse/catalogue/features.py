@@ -1,0 +1,56 @@
+"""Offer features people filter by (childcare during the course, evening / alongside work, youth
+career companions): the codes, and finding them in a client's words (data/catalogue/features.yml).
+
+Like subtopics, features are recognised by keywords in any of the eight languages, so a region adds
+words without retraining. A search with features ranks the offers that have them first.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from lotse.catalogue.taxonomy import mentions
+from lotse.settings import PROJECT_ROOT
+from lotse.text import fold
+
+FEATURES_FILE = PROJECT_ROOT / "data" / "catalogue" / "features.yml"
+FEATURES: tuple[str, ...] = ("childcare", "evening", "youth_career")
+"""What an offer can have: `childcare` (children looked after during the course), `evening`
+(evenings or weekends, alongside work), `youth_career` (youth career help: AVdual companions,
+Jugendberufshilfe)."""
+
+
+@cache
+def feature_keywords(path: Path = FEATURES_FILE) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Folded keyword word sequences per feature, all languages together."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    keywords: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for code, spec in (data.get("features") or {}).items():
+        if code not in FEATURES:
+            raise ValueError(f"{path}: unknown feature {code!r}")
+        keywords[code] = tuple(
+            sorted(
+                {
+                    tuple(fold(str(k)).split())
+                    for per_language in (spec.get("keywords") or {}).values()
+                    for k in per_language or []
+                    if fold(str(k))
+                }
+            )
+        )
+    return keywords
+
+
+def match_features(text: str) -> frozenset[str]:
+    """The features named in `text`."""
+    words = fold(text).split()
+    if not words:
+        return frozenset()
+    return frozenset(
+        code
+        for code, keywords in feature_keywords().items()
+        if any(mentions(words, keyword) for keyword in keywords)
+    )
