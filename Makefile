@@ -102,9 +102,11 @@ test-postgres: $(VENV)/.installed
 	echo "unit tests on PostgreSQL ($$url)"; \
 	LOTSE_TEST_POSTGRES=$$url $(PY) -m pytest -q tests/unit
 
-# Debian's Chromium for the admin's browser test (tests/e2e/test_admin_browser.py).
+# Debian's Chromium for the admin's browser test (tests/e2e/test_admin_browser.py), and the
+# fonts of the integration plan's PDF (Arabic and Persian too).
 browser:
 	@scripts/install-chromium
+	@scripts/install-fonts
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest -q tests/unit

@@ -22,6 +22,7 @@ from admin.schaubild import SchaubildView
 from admin.security import AccountLogin
 from admin.views import VIEWS
 from admin.volunteer_views import VIEWS as VOLUNTEER_VIEWS
+from admin.workspace import workspace_routes
 from lotse.db import get_engine
 from lotse.settings import Settings
 
@@ -35,6 +36,10 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(routes=[Route("/", home)], middleware=[Middleware(BodyLimit)])
     app.router.routes.extend(health_routes(settings))  # GET /health, /metrics: no login
     app.router.routes.extend(partner_routes(str(TEMPLATES)))  # a partner's link: no account
+    # facilitators' case work: their own login by a link from the bot, no admin account
+    app.router.routes.extend(
+        workspace_routes(settings.database_url, secure_cookie=settings.admin_secure_cookie)
+    )
     login = AccountLogin(settings.database_url, secure_cookie=settings.admin_secure_cookie)
     admin = Admin(
         app,
