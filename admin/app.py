@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from admin.gaps import GapRadarView
 from admin.health import health_routes
+from admin.hsds_api import hsds_api
 from admin.limits import BodyLimit
 from admin.mapping_view import TaxonomyMappingAdmin
 from admin.pages import FreshnessView, ImportExportView, InsightsView
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> Starlette:
     app.router.routes.extend(
         workspace_routes(settings.database_url, secure_cookie=settings.admin_secure_cookie)
     )
+    app.router.routes.append(hsds_api(settings))  # GET /hsds/…: the HSDS 3.0 API, no login
     login = AccountLogin(settings.database_url, secure_cookie=settings.admin_secure_cookie)
     admin = Admin(
         app,
