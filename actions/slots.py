@@ -31,6 +31,15 @@ INTENT_TOPICS = {
 }
 
 
+FREE_TEXT_SLOTS = {"acc_address", "acc_time"}
+"""Form slots answered with names, addresses or numbers ("Jobcenter Lörrach, Brombacher Straße
+2"): such an answer says nothing about the person's language and never changes it."""
+
+
+def answers_free_text(tracker: Tracker) -> bool:
+    return tracker.get_slot("requested_slot") in FREE_TEXT_SLOTS
+
+
 def message_language(tracker: Tracker) -> str | None:
     """The latest message's language, if nlu/language_id.py could tell it reliably."""
     detected = (tracker.latest_message or {}).get("language") or {}
@@ -103,7 +112,7 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_detected_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        code = message_language(tracker)
+        code = None if answers_free_text(tracker) else message_language(tracker)
         return {"detected_language": code} if code else {}
 
     async def extract_language(
@@ -114,9 +123,10 @@ class ValidateSlotMappings(ValidationAction):
         if not metadata:  # e.g. a message injected through Rasa's HTTP API: no gateway facts
             code = message_language(tracker)
             return {"language": code} if code and code != tracker.get_slot("language") else {}
+        said = None if answers_free_text(tracker) else message_language(tracker)
         language = reply_language(
             metadata.get("chosen_language"),
-            message_language(tracker) or tracker.get_slot("detected_language"),
+            said or tracker.get_slot("detected_language"),
             metadata.get("language_code"),
         )
         # and the intent read, for the gateway's metrics (turns by intent, asked back)

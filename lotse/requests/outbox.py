@@ -8,10 +8,11 @@ gateway workers never send the same row; it records Telegram's message id on suc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from lotse.db import affected
@@ -79,11 +80,14 @@ def take_due(
     candidates = session.scalars(
         select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     ).all()
+    first_unsent = _first_unsent_per_chat(session, candidates)
     taken = []
     for message_id in candidates:
         row = session.get(OutboxMessage, message_id)
         if row is None:
             continue
+        if row.method == "send" and first_unsent.get(row.chat_id, message_id) < message_id:
+            continue  # an earlier message to this chat waits for its retry: keep the order
         if row.method == "edit":
             original = session.get(OutboxMessage, row.edit_of) if row.edit_of else None
             if original is None or original.status == "failed":
@@ -103,6 +107,24 @@ def take_due(
                 break
     session.flush()
     return taken
+
+
+def _first_unsent_per_chat(session: Session, candidates: Sequence[int]) -> dict[int, int]:
+    """Per chat of the candidates, the oldest message still to be sent: a chat's messages go
+    out in the order they were written, even when the first needs a retry."""
+    if not candidates:
+        return {}
+    chats = select(OutboxMessage.chat_id).where(OutboxMessage.id.in_(candidates))
+    rows = session.execute(
+        select(OutboxMessage.chat_id, func.min(OutboxMessage.id))
+        .where(
+            OutboxMessage.method == "send",
+            OutboxMessage.status.in_(("pending", "sending")),
+            OutboxMessage.chat_id.in_(chats),
+        )
+        .group_by(OutboxMessage.chat_id)
+    ).all()
+    return {chat_id: first for chat_id, first in rows}
 
 
 def mark_sent(session: Session, message_id: int, telegram_message_id: int | None) -> None:

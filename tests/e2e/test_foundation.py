@@ -59,7 +59,7 @@ async def test_without_a_place_lotse_asks_then_answers(lotse, new_user) -> None:
     await user.send("ich wohne in schopfheim")
     # Jobcenter or Agentur für Arbeit: that depends on the residence status, so Lotse asks
     status = await user.wait_for_reply(timeout=30)
-    assert status["text"].startswith("Welche Stelle für Sie zuständig ist")
+    assert status["text"].startswith("Wer hier für Sie zuständig ist")
     assert "Duldung" in buttons(status)
     await user.press("Duldung", message=status)
     seen = await replies_until(user, ends_offer_list)

@@ -165,4 +165,4 @@ async def test_low_confidence_asks_back_with_topics_in_the_users_language(lotse)
         response = await http.post(f"{lotse.rasa_url}/webhooks/rest/webhook", json=body)
     texts = [m for m in response.json() if m.get("text")]
     assert texts[0]["text"] == said("tr", "utter_ask_rephrase")
-    assert len(texts[0]["buttons"]) == 6
+    assert len(texts[0]["buttons"]) == 7  # the seven topics, community included

@@ -50,3 +50,29 @@ async def test_two_workers_with_a_slow_api_send_each_message_once(db, monkeypatc
     with session_scope(db) as session:
         statuses = {row.status for row in session.query(OutboxMessage)}
     assert statuses == {"sent"}
+
+
+def test_a_chats_messages_keep_their_order_when_the_first_needs_a_retry(tmp_path) -> None:
+    """A client's "your request was taken" met a 429; the next message to the same chat must
+    wait for it, while other chats go on."""
+    from lotse.runtime import migrate
+    from lotse.db import session_scope
+    from lotse.requests import outbox
+    from tests.conftest import fresh_database_url
+
+    url = fresh_database_url(tmp_path)
+    migrate.upgrade(url)
+    with session_scope(url) as s:
+        first = outbox.enqueue(s, 42, "taken").id
+        second = outbox.enqueue(s, 42, "consent?").id
+        other = outbox.enqueue(s, 77, "hello").id
+    with session_scope(url) as s:
+        [taken] = outbox.take_due(s, claim=1)
+        assert taken == first
+        outbox.mark_retry(s, first, "429", retry_after=30)
+    with session_scope(url) as s:
+        due = outbox.take_due(s)
+        assert due == [other]  # chat 42 waits for its first message
+    with session_scope(url) as s:
+        outbox.mark_sent(s, first, 1)  # (as if its retry went through)
+        assert outbox.take_due(s) == [second]
