@@ -55,9 +55,9 @@ async def test_two_workers_with_a_slow_api_send_each_message_once(db, monkeypatc
 def test_a_chats_messages_keep_their_order_when_the_first_needs_a_retry(tmp_path) -> None:
     """A client's "your request was taken" met a 429; the next message to the same chat must
     wait for it, while other chats go on."""
-    from lotse.runtime import migrate
     from lotse.db import session_scope
     from lotse.requests import outbox
+    from lotse.runtime import migrate
     from tests.conftest import fresh_database_url
 
     url = fresh_database_url(tmp_path)
