@@ -61,10 +61,9 @@ def evaluate(rows: List[Row], parsed: List[Dict]) -> Tuple[Dict, List[str]]:
             f"{language:<6} {entry['caught']:>3} of {entry['acute']:<3}"
             f"  false alarms {entry['alarms']} of {entry['look_alikes']}"
         )
-        if entry["caught"] < entry["acute"]:
-            failed.append(
-                f"regression {language}: {entry['acute'] - entry['caught']} danger(s) missed"
-            )
-        if entry["alarms"]:
-            failed.append(f"regression {language}: {entry['alarms']} false alarm(s)")
+        floor, allowed = FLOORS.get(language, (entry["acute"], 0))
+        if entry["caught"] < floor:
+            failed.append(f"regression {language}: {entry['caught']} dangers caught < {floor}")
+        if entry["alarms"] > allowed:
+            failed.append(f"regression {language}: {entry['alarms']} false alarm(s) > {allowed}")
     return figures, failed
