@@ -87,7 +87,7 @@ def take_due(
         if row is None:
             continue
         if row.method == "send" and first_unsent.get(row.chat_id, message_id) < message_id:
-            continue  # an earlier message to this chat waits for its retry: keep the order
+            continue  # an earlier message to this person waits for its retry: keep the order
         if row.method == "edit":
             original = session.get(OutboxMessage, row.edit_of) if row.edit_of else None
             if original is None or original.status == "failed":
@@ -110,11 +110,15 @@ def take_due(
 
 
 def _first_unsent_per_chat(session: Session, candidates: Sequence[int]) -> dict[int, int]:
-    """Per chat of the candidates, the oldest message still to be sent: a chat's messages go
-    out in the order they were written, even when the first needs a retry."""
+    """Per private chat of the candidates, the oldest message still to be sent: what a person
+    reads goes out in the order it was written, even when the first needs a retry. Groups (the
+    desks, negative ids) are left out: each desk post stands alone, and one post waiting for its
+    retry must not hold up the others."""
     if not candidates:
         return {}
-    chats = select(OutboxMessage.chat_id).where(OutboxMessage.id.in_(candidates))
+    chats = select(OutboxMessage.chat_id).where(
+        OutboxMessage.id.in_(candidates), OutboxMessage.chat_id > 0
+    )
     rows = session.execute(
         select(OutboxMessage.chat_id, func.min(OutboxMessage.id))
         .where(

@@ -77,8 +77,8 @@ async def test_the_schaubild_shows_partners_and_a_known_gap(admin, page) -> None
     recognition = page.locator("tr[data-activity=recognition] td[data-status=tolerated]")
     assert "IQ Netzwerk Demo-Baden-Württemberg" in await recognition.inner_text()
     await page.screenshot(path=str(SCREENSHOTS / "admin-schaubild.png"))
-    await page.select_option("#region-select", "Berlin")
-    await page.wait_for_load_state()
+    await page.select_option("#region-select", "Berlin")  # the page reloads for the region
+    await page.wait_for_selector("#schaubild-region:text-is('Berlin')", timeout=30_000)
     assert await page.inner_text("#schaubild-region") == "Berlin"
     async with page.expect_download() as info:
         await page.click("#download-pdf")
