@@ -122,15 +122,19 @@ def build(session: Session, region: str) -> Schaubild:
     area_ids = sorted({i for chain in chains.values() for i in chain})
     services = list(
         session.scalars(
+            # ids through the areas first: PostgreSQL cannot DISTINCT a row with JSON columns
             select(Service)
-            .join(ServiceArea, ServiceArea.service_id == Service.id)
-            .where(ServiceArea.area_id.in_(area_ids), Service.status == "active")
+            .where(
+                Service.id.in_(
+                    select(ServiceArea.service_id).where(ServiceArea.area_id.in_(area_ids))
+                ),
+                Service.status == "active",
+            )
             .options(
                 selectinload(Service.eligibility),
                 selectinload(Service.areas),
                 selectinload(Service.organization),
             )
-            .distinct()
             .order_by(Service.name)
         )
     )
