@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from lotse import LANGUAGE_NAMES
 from lotse.catalogue.places import area_chain, holiday_calendar
 from lotse.catalogue.schedule import is_holiday
 from lotse.db import affected
@@ -370,10 +369,6 @@ def send_reminders(
             )
             sent += 1
     return sent
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 __all__ = ["Booking", "Button", "ClaimResult", "book", "claim", "close", "release"]
