@@ -1,6 +1,9 @@
-"""The gateway's logic, independent of the transport (Telegram or the console chat).
+"""The gateway's logic, independent of the transport (Telegram or the console chat): every
+entry point (text, button, command, contact, location) and the turn's two transactions — one
+read before Rasa (`_before_turn`), one write after (`_complete`).
 
-Handlers in bot/telegram_app.py and bot/console.py only translate to and from `Reply`.
+Handlers in bot/telegram_app.py and bot/console.py only translate to and from `Reply`; asking
+Rasa and laying out its answer is bot/rasa_turn.py.
 """
 
 from __future__ import annotations
@@ -13,19 +16,17 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot import metrics
-from bot.cards import card_html, card_text
 from bot.case_flow import CaseFlow
 from bot.privacy_flow import PrivacyFlow
-from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.replies import Button, Chat, Reply, pending
+from bot.rasa_client import RasaClient
+from bot.rasa_turn import BUTTONS_PER_ROW, RasaTurn
+from bot.replies import Button, Chat, Reply
 from bot.texts import Texts, load_texts
 from lotse import LANGUAGE_NAMES, LANGUAGES, privacy
 from lotse.buttons import issue_token, redeem_token
 from lotse.catalogue.places import covered_regions, nearest_place
 from lotse.conversations import (
     choose_language,
-    expect_contact,
     known_languages,
     remember_reply_language,
     reply_language,
@@ -33,20 +34,15 @@ from lotse.conversations import (
 )
 from lotse.db import in_session
 from lotse.protocol import (
-    CARD_KEY,
     CASE_PREFIX,
     CLIENT_PREFIX,
     DESK_PREFIX,
-    GATEWAY_PAYLOAD_KEY,
     LANGUAGE_PREFIX,
     LEAVE_CALLBACK,
-    PRIVACY_KEY,
     PRIVACY_PREFIX,
-    REQUEST_CONTACT_KEY,
-    SEND_OUTBOX,
 )
-from lotse.safety import find_phrase, load_phrases
-from lotse.text import TELEGRAM_TEXT_LIMIT, isolate, split_text
+from lotse.safety import load_phrases
+from lotse.text import isolate
 
 if TYPE_CHECKING:
     from bot.facilitators import FacilitatorDesk
@@ -55,7 +51,6 @@ log = logging.getLogger(__name__)
 
 MAX_NLU_CHARS = 1000
 """Longer messages are understood from their beginning (NLU cost grows with length)."""
-BUTTONS_PER_ROW = 2
 
 
 @dataclass(frozen=True)
@@ -83,6 +78,9 @@ class Gateway:
         self.after_turn = after_turn
         self.privacy = PrivacyFlow(self, notice=privacy_notice)
         self.cases = CaseFlow(self, self.emergency_phrases)
+        self.turns = RasaTurn(
+            rasa, self.texts, self.emergency_phrases, self.privacy, desk is not None, after_turn
+        )
 
     # -- language -------------------------------------------------------------------------
     async def _languages(self, chat: Chat) -> tuple[str | None, str | None]:
@@ -110,7 +108,7 @@ class Gateway:
         before = await self._before_turn(chat, original)
         if before.relayed is not None:
             return before.relayed  # the desk's: Lotse's NLU stays out of it
-        replies, learned = await self._turn(chat, text, before.languages)
+        replies, learned = await self.turns.ask(chat, text, before.languages)
         # the notice speaks the language Lotse just found in this first message; it opens the
         # answer, in the same Telegram message (bot/replies.py) — except an emergency answer,
         # which nothing may precede
@@ -307,99 +305,11 @@ class Gateway:
             return [Reply(self.texts.get(language, "unavailable"))]
         return [Reply(self.texts.get(language, "language_set"))]
 
-    # -- Rasa -----------------------------------------------------------------------------
+    # -- Rasa (bot/rasa_turn.py) ------------------------------------------------------------
     async def _ask_rasa(self, chat: Chat, message: str) -> list[Reply]:
         """A whole turn with Rasa for the entry points without a notice: read, ask, write."""
-        replies, learned = await self._turn(chat, message, await self._languages(chat))
+        replies, learned = await self.turns.ask(chat, message, await self._languages(chat))
         return await self._complete(chat, replies, learned)
-
-    async def _turn(
-        self, chat: Chat, message: str, languages: tuple[str | None, str | None]
-    ) -> tuple[list[Reply], str | None]:
-        """Rasa's answer with its buttons pending, and the reply language if it is new. No
-        database work: the caller's one write stores both (`_complete`)."""
-        chosen, last_reply = languages
-        metadata = {"chosen_language": chosen, "language_code": chat.language_code}
-        current = reply_language(chosen, last_reply, chat.language_code)
-        try:
-            with metrics.RASA_TURN_SECONDS.time():
-                messages = await self.rasa.send(chat.conversation_id, message, metadata)
-        except RasaUnavailable:
-            metrics.count_turn(None, current, "rasa_unavailable")
-            return [self._fallback(chat, message, current)], None
-        replies: list[Reply] = []
-        language, intent, queued = None, None, False
-        for msg in messages:
-            custom = msg.get("custom")
-            if isinstance(custom, dict) and GATEWAY_PAYLOAD_KEY in custom:
-                facts = custom[GATEWAY_PAYLOAD_KEY] or {}
-                language = facts.get("language") or language
-                intent = facts.get("intent") or intent
-                queued = queued or bool(facts.get(SEND_OUTBOX))
-                continue
-            replies.extend(await self._render(chat, msg))
-        learned = language if language and language != last_reply else None
-        if queued and self.after_turn is not None:
-            self.after_turn()  # the turn queued messages (a booking): send them now
-        if not replies:  # e.g. the action server failed: never leave the user in silence
-            log.warning("Rasa returned no answer for %s", chat.conversation_id)
-            metrics.count_turn(intent, language or current, "no_answer")
-            return [self._fallback(chat, message, language or current)], learned
-        metrics.count_turn(intent, language or current)
-        if intent == "emergency":
-            replies[0].urgent = True
-        return replies, learned
-
-    def _fallback(self, chat: Chat, message: str, language: str) -> Reply:
-        """Rasa could not answer. An emergency still gets the emergency numbers at once; anyone
-        can still leave a callback request, which the gateway stores itself."""
-        if find_phrase(message, self.emergency_phrases):
-            log.warning("emergency answered by the gateway itself for %s", chat.conversation_id)
-            text = self.texts.emergency.get(language) or self.texts.emergency["de"]
-            reply = Reply(text, urgent=True)
-        else:
-            reply = Reply(self.texts.get(language, "unavailable"))
-        if self.desk is not None and message != "/greet":
-            reply.buttons = pending([self.privacy.leave_callback_button(language)])
-        return reply
-
-    async def _render(self, chat: Chat, msg: dict) -> list[Reply]:
-        custom = msg.get("custom")
-        if isinstance(custom, dict) and isinstance(custom.get(CARD_KEY), dict):
-            return await self._render_card(chat, custom)
-        if isinstance(custom, dict) and custom.get(PRIVACY_KEY) == "offer_deletion":
-            return await self.privacy.offer_deletion(chat)
-        if isinstance(custom, dict) and isinstance(custom.get(REQUEST_CONTACT_KEY), dict):
-            return await self._request_contact(chat, custom[REQUEST_CONTACT_KEY])
-        text = str(msg.get("text") or "").strip()
-        options = _options(msg.get("buttons"))
-        if not text and not options:
-            return []
-        parts = split_text(text) if text else [""]
-        replies = [Reply(part) for part in parts]
-        if options:
-            replies[-1].buttons = pending(options, BUTTONS_PER_ROW)
-        return replies
-
-    async def _render_card(self, chat: Chat, custom: dict) -> list[Reply]:
-        """An offer card from the action server, laid out here (bot/cards.py): HTML for
-        Telegram, plain text for the console."""
-        card = custom[CARD_KEY]
-        text = card_text(card).strip()[:TELEGRAM_TEXT_LIMIT]
-        html = card_html(card).strip()
-        reply = Reply(text, html=html if 0 < len(html) <= TELEGRAM_TEXT_LIMIT else None)
-        if options := _options(custom.get("buttons")):
-            reply.buttons = pending(options, BUTTONS_PER_ROW)
-        return [reply] if text else []
-
-    async def _request_contact(self, chat: Chat, spec: dict) -> list[Reply]:
-        """Telegram's share-contact button; the number then reaches only the database."""
-        try:
-            await in_session(lambda s: expect_contact(s, chat.conversation_id))
-        except Exception:
-            log.exception("could not prepare for a shared contact")
-        text = str(spec.get("text") or "")[:TELEGRAM_TEXT_LIMIT]
-        return [Reply(text, request_contact=str(spec.get("button") or "📞"))] if text else []
 
     async def on_location(self, chat: Chat, latitude: float, longitude: float) -> list[Reply]:
         """A shared Telegram location: the municipality it lies in answers the place question."""
@@ -434,13 +344,3 @@ class Gateway:
             log.exception("could not store button payloads")
             return []
         return [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
-
-
-def _options(buttons: object) -> list[tuple[str, str]]:
-    if not isinstance(buttons, list):
-        return []
-    return [
-        (str(b.get("title", "")), str(b.get("payload", "")))
-        for b in buttons
-        if isinstance(b, dict) and b.get("payload")
-    ]

@@ -224,7 +224,7 @@ async def test_a_turn_reads_once_and_writes_once(url: str, monkeypatch: pytest.M
     """A first contact's offer answer — the desk check, the languages, the notice, the reply
     language and the tokens of every button — costs the database two transactions: one read
     before Rasa, one write after (issue 15, item 4)."""
-    from bot import conversation, facilitators, privacy_flow
+    from bot import conversation, facilitators, privacy_flow, rasa_turn
 
     calls: list[str] = []
     real = conversation.in_session
@@ -233,7 +233,7 @@ async def test_a_turn_reads_once_and_writes_once(url: str, monkeypatch: pytest.M
         calls.append(getattr(work, "__name__", "?"))
         return await real(work)
 
-    for module in (conversation, facilitators, privacy_flow):
+    for module in (conversation, facilitators, privacy_flow, rasa_turn):
         monkeypatch.setattr(module, "in_session", counting)
     rasa = ScriptedRasa(language="en")
 
