@@ -41,7 +41,8 @@ def cmd_prepare(_args: argparse.Namespace) -> int:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    from lotse.runtime.supervisor import StartupError, Supervisor, build_children, child_env
+    from lotse.runtime.process_plan import build_children, child_env
+    from lotse.runtime.supervisor import StartupError, Supervisor
 
     settings = load_settings()
     prepare(settings)

@@ -10,7 +10,8 @@ import pytest
 from aiohttp import web
 
 from bot.rasa_client import RasaClient, RasaUnavailable
-from lotse.runtime.supervisor import StartupError, build_children, child_env
+from lotse.runtime.process_plan import build_children, child_env
+from lotse.runtime.supervisor import StartupError
 from lotse.settings import Settings
 from tests.loopback import serve_app
 
