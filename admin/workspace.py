@@ -24,7 +24,9 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from admin.security import _same_origin
-from admin.workspace_data import case_page, case_rows
+from admin.workspace_data import case_page, case_rows, edit_choices
+from admin.workspace_edit import Make, edit_routes
+from admin.workspace_requests import contacts_on_case, request_routes
 from lotse.cases import access
 from lotse.cases.cases import CaseError, add_note, may_see
 from lotse.cases.models import STEP_STATUSES, Case, PlanStep
@@ -144,40 +146,63 @@ def workspace_routes(database_url: str, *, secure_cookie: bool = False) -> list[
             return result
         return page(request, "cases.html", **result)
 
-    async def show_case(request: Request, error: str = "", status: int = 200) -> Response:
+    async def show_case(
+        request: Request,
+        error: str = "",
+        status: int = 200,
+        submitted: dict[str, str] | None = None,
+        form_id: str = "",
+    ) -> Response:
+        """The case page; after a refused change with the form as it was sent (`form_id` names
+        the form, `submitted` its values), so nothing typed is lost."""
         reference = str(request.path_params["reference"])
 
         def work(session: Session, person: Facilitator) -> dict[str, Any]:
             case = case_for(session, person, reference)
             access.audit(session, person, "view", "case_file", str(case.id))
-            return {"name": person.display_name, "case": case_page(session, case)}
+            return {
+                "name": person.display_name,
+                "case": case_page(session, case),
+                "choices": edit_choices(session, case),
+                "partner": contacts_on_case(session, person, case),
+            }
 
         result = await signed_in(request, work)
         if isinstance(result, Response):
             return result
-        return page(request, "case.html", status, error=error, **result)
+        return page(
+            request,
+            "case.html",
+            status,
+            error=error,
+            sent=submitted or {},
+            sent_form=form_id,
+            **result,
+        )
 
     async def change(
-        request: Request, make: Callable[[Session, Facilitator, Case], None]
+        request: Request, make: Make, submitted: dict[str, str] | None = None, form_id: str = ""
     ) -> Response:
-        """A change to a case; a CaseError shows the page again with what was wrong (nothing
-        is saved: the transaction is rolled back)."""
+        """A change to a case; a CaseError shows the page again with what was wrong and the form
+        as sent (nothing is saved: the transaction is rolled back)."""
         reference = str(request.path_params["reference"])
 
         def work(session: Session, person: Facilitator) -> str:
             case = case_for(session, person, reference)
             if case.status != "open":
                 raise CaseError("Die Fallakte ist abgeschlossen.")
-            make(session, person, case)
-            return case.reference
+            target = make(session, person, case)
+            return target or f"/workspace/case/{case.reference}"
 
         try:
             result = await signed_in(request, work)
         except CaseError as problem:
-            return await show_case(request, error=str(problem), status=400)
+            return await show_case(
+                request, error=str(problem), status=400, submitted=submitted, form_id=form_id
+            )
         if isinstance(result, Response):
             return result
-        return RedirectResponse(f"/workspace/case/{result}", status_code=303)
+        return RedirectResponse(result, status_code=303)
 
     async def note(request: Request) -> Response:
         form = await request.form()
@@ -192,7 +217,7 @@ def workspace_routes(database_url: str, *, secure_cookie: bool = False) -> list[
             session.flush()
             access.audit(session, person, "create", "case_event", str(event.id), ["text"])
 
-        return await change(request, make)
+        return await change(request, make, {"note": text}, "note")
 
     async def step_status(request: Request) -> Response:
         form = await request.form()
@@ -249,4 +274,6 @@ def workspace_routes(database_url: str, *, secure_cookie: bool = False) -> list[
         Route("/workspace/case/{reference}/note", note, methods=["POST"]),
         Route("/workspace/case/{reference}/step/{step}", step_status, methods=["POST"]),
         Route("/workspace/case/{reference}/plan.pdf", download_plan, methods=["GET"]),
+        *edit_routes(change),
+        *request_routes(signed_in, page, refused),
     ]

@@ -49,6 +49,28 @@ def check(field: str, value: str) -> str:
     return value
 
 
+MAX_CHILD_AGE = 27
+"""Children counted for family benefits and school: up to 27 (Kindergeld in training)."""
+
+
+def check_ages(value: str) -> str:
+    """Children's ages as the workspace asks for them ("4, 9"; "0" for a baby), normalised to
+    "4, 9"; any digits (Arabic-Indic too). CaseError says what is wrong."""
+    parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+    ages = []
+    for part in parts:
+        try:
+            age = int(part)
+        except ValueError:
+            raise CaseError(f"not an age: {part[:20]!r}") from None
+        if not 0 <= age <= MAX_CHILD_AGE:
+            raise CaseError(f"an age between 0 and {MAX_CHILD_AGE}: {part[:20]!r}")
+        ages.append(str(age))
+    if not ages:
+        raise CaseError("empty: delete the field instead")
+    return ", ".join(ages)
+
+
 def fields_of(session: Session, case: Case) -> dict[str, str]:
     rows = session.scalars(select(AssessmentField).where(AssessmentField.case_id == case.id))
     stored = {row.field: row.value for row in rows}

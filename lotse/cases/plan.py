@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lotse.cases.cases import CaseError, log_event, tell_staff
@@ -156,9 +156,10 @@ def versions_of(session: Session, case: Case) -> list[PlanVersion]:
 
 def snapshot(session: Session, case: Case) -> dict[str, Any]:
     return {
-        "goals": [{"area": g.area, "text": g.text} for g in goals_of(session, case)],
+        "goals": [{"id": g.id, "area": g.area, "text": g.text} for g in goals_of(session, case)],
         "steps": [
             {
+                "id": s.id,
                 "area": s.area,
                 "offer_id": s.offer_id,
                 "text": s.text,
@@ -176,23 +177,30 @@ def snapshot(session: Session, case: Case) -> dict[str, Any]:
 def review(
     session: Session, case: Case, by: str, reason: str, next_review_on: date | None
 ) -> PlanVersion:
-    """A Fortschreibung: the plan as it stands now becomes version n+1, with what changed and
-    why; the next review date is set (and its reminder armed again)."""
+    """A Fortschreibung: the plan as it stands now becomes version n+1, with what changed since
+    the last version (`snapshot["changes"]`, lotse/cases/plan_edit.py) and why; the next review
+    date is set (and its reminder armed again)."""
+    from lotse.cases.plan_edit import changes_since
+
     reason = reason.strip()
     if not reason:
         raise CaseError("say what changed and why")
+    if len(reason) > 4000:
+        raise CaseError("the reason has at most 4000 characters")
     if next_review_on is not None and next_review_on <= utcnow().date():
         raise CaseError("the next review must lie in the future")
-    number = (
-        session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.case_id == case.id))
-        or 0
-    ) + 1
+    previous = session.scalars(
+        select(PlanVersion)
+        .where(PlanVersion.case_id == case.id)
+        .order_by(PlanVersion.number.desc())
+    ).first()
+    number = (previous.number if previous else 0) + 1
     case.next_review_on, case.review_reminded_on = next_review_on, None
-    version = PlanVersion(
-        case_id=case.id, number=number, author=by, reason=reason[:4000], snapshot={}
-    )
+    version = PlanVersion(case_id=case.id, number=number, author=by, reason=reason, snapshot={})
     session.add(version)
-    version.snapshot = snapshot(session, case)
+    now = snapshot(session, case)
+    now["changes"] = changes_since(previous.snapshot if previous else None, now)
+    version.snapshot = now
     log_event(session, case, "review", by, f"version {number}: {reason[:200]}")
     session.flush()
     return version
