@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
 from actions.cards import card
+from actions.offers import asked_features
 from lotse import LANGUAGES
 from lotse.catalogue.export import write_matrix
 from lotse.catalogue.features import FEATURES, match_features
@@ -22,6 +24,7 @@ from lotse.catalogue.matrix import parse_matrix
 from lotse.catalogue.offers import OfferQuery, find_offers
 from lotse.catalogue.records import CatalogueError
 from lotse.i18n import section
+from tests.unit.test_actions import tracker
 
 CHILDCARE_COURSE = "loe-loerrach-frauenkurs"
 EVENING_COURSE = "loe-loerrach-sprachschule"
@@ -118,3 +121,57 @@ def test_features_round_trip_through_the_hsds_package(session: Session, tmp_path
     by_id = {parsed.lotse_id("service", r.id): r for r in parsed.records}
     assert by_id[CHILDCARE_COURSE].features == ["childcare"]
     assert by_id[EVENING_COURSE].features == ["evening"]
+
+
+def _user(text: str, intent: str = "inform") -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def _asked(*events: dict[str, Any]) -> frozenset[str]:
+    t = tracker({"topic": "language_course"})
+    t.events = list(events)
+    return asked_features(t)
+
+
+def test_a_feature_in_the_topic_question_or_after_it_is_asked_for() -> None:
+    assert _asked(_user("Ich brauche einen Deutschkurs mit Kinderbetreuung", "ask_language_course"),
+                  _user("Lörrach")) == {"childcare"}  # fmt: skip
+    assert _asked(_user("Ich suche einen Deutschkurs", "ask_language_course"),
+                  {"event": "bot", "text": "Wo wohnen Sie?"},
+                  _user("Lörrach, am liebsten abends nach der Arbeit")) == {"evening"}  # fmt: skip
+
+
+def test_a_feature_of_an_earlier_question_is_not_carried_into_a_new_one() -> None:
+    earlier = _user("Deutschkurs mit Kinderbetreuung", "ask_language_course")
+    assert _asked(earlier, _user("Ich suche eine Wohnung in Lörrach", "ask_housing")) == set()
+    assert _asked() == frozenset()
+
+
+def test_only_the_latest_messages_are_read() -> None:
+    old = _user("Deutschkurs mit Kinderbetreuung")
+    assert _asked(old, *[_user("Lörrach")] * 9) == {"childcare"}
+    assert _asked(old, *[_user("Lörrach")] * 10) == frozenset()
+
+
+def test_a_feature_narrows_the_answer_only_where_offers_differ(session: Session) -> None:
+    """Asked-for features reorder, never remove: a feature no offer has changes nothing, one
+    some offers have puts those first, and nobody is left without an answer."""
+    plain = find_offers(session, OfferQuery(topic="language_course", place="Lörrach", now=NOW))
+    order = [o.service.id for o in plain.offers]
+    nowhere = find_offers(
+        session,
+        OfferQuery(
+            topic="language_course", place="Lörrach", now=NOW,
+            features=frozenset({"youth_career"}),
+        ),
+    )  # fmt: skip
+    assert [o.service.id for o in nowhere.offers] == order
+    assert not any(o.features for o in nowhere.offers)
+    asked = find_offers(
+        session,
+        OfferQuery(
+            topic="language_course", place="Lörrach", now=NOW, features=frozenset({"childcare"})
+        ),
+    )
+    assert asked.offers[0].service.id == CHILDCARE_COURSE
+    assert sorted(o.service.id for o in asked.offers) == sorted(order)
