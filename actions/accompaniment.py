@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABCMeta, abstractmethod
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -87,19 +88,9 @@ class ValidateAccompanimentForm(LotseFormValidation):
     def name(self) -> str:
         return "validate_accompaniment_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        """Nothing to ask if the client already has an open request (the submit says so)."""
-        existing = await in_session(
-            lambda s: requests.open_request(s, tracker.sender_id) is not None
-        )
-        if existing:
-            return []
+    open_request = requests.open_request
+
+    async def slots_to_ask(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
         return ["acc_kind", "acc_address", "location", "acc_day", "acc_time", "acc_language",
                 "acc_confirmed"]  # fmt: skip
 
@@ -166,70 +157,70 @@ class ValidateAccompanimentForm(LotseFormValidation):
         return {"acc_confirmed": slot_value if slot_value in ("yes", "no") else None}
 
 
-class ActionAskAccKind(Action):
+class AskAccompaniment(Action, metaclass=ABCMeta):
+    """The accompaniment form's question for one slot: a text and buttons that answer with
+    the slot's value. Rasa needs one class per action name, so each slot is a subclass that
+    names its slot and question (and overrides `buttons` or `question` where it has them)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The form slot asked for (`acc_kind` → the action `action_ask_acc_kind`)."""
+
+    key: str = ""
+    """The question's key in `lotse_accompaniment`."""
+
     def name(self) -> str:
-        return "action_ask_acc_kind"
+        return f"action_ask_{self.slot}"
+
+    def question(self, tracker: Tracker, language: str) -> str:
+        return client_text(language, self.key)
+
+    def buttons(self, tracker: Tracker, language: str) -> list[tuple[str, str]]:
+        """(title, slot value) of the answers offered as buttons."""
+        return []
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         language = tracker_language(tracker)
-        buttons = [_button(kind_label(k, language), "acc_kind", k) for k in KINDS]
-        dispatcher.utter_message(text=client_text(language, "ask_kind"), buttons=buttons)
+        buttons = [_button(title, self.slot, v) for title, v in self.buttons(tracker, language)]
+        dispatcher.utter_message(text=self.question(tracker, language), buttons=buttons)
         return []
 
 
-class ActionAskAccAddress(Action):
-    def name(self) -> str:
-        return "action_ask_acc_address"
+class ActionAskAccKind(AskAccompaniment):
+    slot, key = "acc_kind", "ask_kind"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=client_text(tracker_language(tracker), "ask_address"))
-        return []
+    def buttons(self, tracker: Tracker, language: str) -> list[tuple[str, str]]:
+        return [(kind_label(k, language), k) for k in KINDS]
 
 
-class ActionAskAccDay(Action):
-    def name(self) -> str:
-        return "action_ask_acc_day"
+class ActionAskAccAddress(AskAccompaniment):
+    slot, key = "acc_address", "ask_address"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        language = tracker_language(tracker)
+
+class ActionAskAccDay(AskAccompaniment):
+    slot, key = "acc_day", "ask_day"
+
+    def buttons(self, tracker: Tracker, language: str) -> list[tuple[str, str]]:
         short = section(language, "lotse_weekdays_short")
-        buttons = [
-            _button(f"{short[d.weekday()]} {d:%d.%m.}", "acc_day", d.isoformat())
+        return [
+            (f"{short[d.weekday()]} {d:%d.%m.}", d.isoformat())
             for d in offered_days(utcnow().astimezone(BERLIN).date())
         ]
-        dispatcher.utter_message(text=client_text(language, "ask_day"), buttons=buttons)
-        return []
 
 
-class ActionAskAccTime(Action):
-    def name(self) -> str:
-        return "action_ask_acc_time"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=client_text(tracker_language(tracker), "ask_time"))
-        return []
+class ActionAskAccTime(AskAccompaniment):
+    slot, key = "acc_time", "ask_time"
 
 
-class ActionAskAccLanguage(Action):
-    def name(self) -> str:
-        return "action_ask_acc_language"
+class ActionAskAccLanguage(AskAccompaniment):
+    slot, key = "acc_language", "ask_language"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        language = tracker_language(tracker)
+    def buttons(self, tracker: Tracker, language: str) -> list[tuple[str, str]]:
         order = [language, *[code for code in LANGUAGES if code != language]]
-        buttons = [_button(language_name(c, c), "acc_language", c) for c in order]
-        dispatcher.utter_message(text=client_text(language, "ask_language"), buttons=buttons)
-        return []
+        return [(language_name(c, c), c) for c in order]
 
 
 def summary(tracker: Tracker, language: str) -> str:
@@ -245,20 +236,19 @@ def summary(tracker: Tracker, language: str) -> str:
     )
 
 
-class ActionAskAccConfirmed(Action):
-    def name(self) -> str:
-        return "action_ask_acc_confirmed"
+class ActionAskAccConfirmed(AskAccompaniment):
+    """The summary of the answers, to send or not."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        language = tracker_language(tracker)
-        buttons = [
-            _button(client_text(language, "confirm"), "acc_confirmed", "yes"),
-            _button(client_text(language, "dont_send"), "acc_confirmed", "no"),
+    slot = "acc_confirmed"
+
+    def question(self, tracker: Tracker, language: str) -> str:
+        return summary(tracker, language)
+
+    def buttons(self, tracker: Tracker, language: str) -> list[tuple[str, str]]:
+        return [
+            (client_text(language, "confirm"), "yes"),
+            (client_text(language, "dont_send"), "no"),
         ]
-        dispatcher.utter_message(text=summary(tracker, language), buttons=buttons)
-        return []
 
 
 class ActionSubmitAccompaniment(Action):

@@ -63,19 +63,10 @@ class ValidateCallbackForm(LotseFormValidation):
     def name(self) -> str:
         return "validate_callback_form"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        """Only what is missing; nothing at all if the client already has an open request."""
-        existing = await in_session(
-            lambda s: handoff.open_request(s, tracker.sender_id) is not None
-        )
-        if existing:
-            return []
+    open_request = handoff.open_request
+
+    async def slots_to_ask(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """Only what is missing (the phone only for a phone call)."""
         slots = ["topic", "location", "callback_language", "callback_time", "contact_method"]
         if tracker.get_slot("contact_method") == "phone":
             slots.append("phone_shared")

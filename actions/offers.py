@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +12,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
 from actions.cards import card_message, list_buttons, understood
 from actions.common import in_session, tracker_language
@@ -79,11 +81,50 @@ def _answer_from_title(text: str, section_name: str, allowed: tuple[str, ...]) -
     return None
 
 
+OpenRequestLookup = Callable[[Session, str], object | None]
+"""How a booking form finds the client's open request by conversation id."""
+
+
 class LotseFormValidation(FormValidationAction):
-    """Shared form validation: places resolved against the catalogue, conditional questions."""
+    """Shared form validation: places resolved against the catalogue, conditional questions,
+    and for the forms that book something (callback, accompaniment) one rule: a client who
+    already has an open request is asked nothing (the form's submit says so and offers to
+    cancel it)."""
+
+    open_request: OpenRequestLookup | None = None
+    """A booking form's lookup of the client's open request (None: the form books nothing)."""
 
     def name(self) -> str:  # abstract base: never registered under this name
         return "lotse_form_validation"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Nothing if the client already has an open request of this form's kind, else what
+        `slots_to_ask` says."""
+        lookup = type(self).open_request
+        if lookup is not None and await in_session(
+            lambda s: lookup(s, tracker.sender_id) is not None
+        ):
+            return []
+        return await self.slots_to_ask(domain_slots, tracker)
+
+    async def slots_to_ask(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """The offer form: residence status or age only when the offers found differ by it."""
+        slots = [s for s in domain_slots if s not in ("residence_status", "age_group")]
+        query = offer_query(tracker)
+        if query is None:
+            return slots
+        result = await in_session(lambda session: questions_to_ask(session, query))
+        if result.ask_residence_status:
+            slots.append("residence_status")
+        if result.ask_age:
+            slots.append("age_group")
+        return slots
 
     async def validate_location(
         self,
@@ -144,25 +185,6 @@ class LotseFormValidation(FormValidationAction):
         elif value not in allowed:
             value = _answer_from_title(value, "lotse_age_groups", allowed) or ""
         return {"age_group": value or None}
-
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        """Ask for residence status or age only when the offers found differ by it."""
-        slots = [s for s in domain_slots if s not in ("residence_status", "age_group")]
-        query = offer_query(tracker)
-        if query is None:
-            return slots
-        result = await in_session(lambda session: questions_to_ask(session, query))
-        if result.ask_residence_status:
-            slots.append("residence_status")
-        if result.ask_age:
-            slots.append("age_group")
-        return slots
 
 
 def _as_written(value: str, tracker: Tracker) -> str:
