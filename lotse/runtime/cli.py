@@ -147,54 +147,6 @@ def cmd_catalogue_stale(args: argparse.Namespace) -> int:
     return 0
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
-def cmd_facilitator_add(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    migrate.upgrade(settings.database_url)
-    try:
-        with session_scope(settings.database_url) as session:
-            person = registry.save_facilitator(
-                session,
-                args.telegram_id,
-                args.name,
-                [r.strip() for r in args.regions.split("|") if r.strip()],
-                _split(args.languages),
-                _split(args.topics),
-                args.ui_language,
-            )
-            print(f"facilitator {person.display_name} ({person.telegram_user_id}) saved")
-    except registry.RegistryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def cmd_facilitator_remove(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    with session_scope(settings.database_url) as session:
-        found = registry.deactivate_facilitator(session, args.telegram_id)
-    print(
-        "deactivated" if found else "no such facilitator", file=sys.stdout if found else sys.stderr
-    )
-    return 0 if found else 2
-
-
-def cmd_facilitator_list(_args: argparse.Namespace) -> int:
-    settings = load_settings()
-    migrate.upgrade(settings.database_url)
-    with session_scope(settings.database_url) as session:
-        for p in registry.facilitators(session):
-            state = "" if p.active else " (inactive)"
-            print(
-                f"{p.telegram_user_id}\t{p.display_name}{state}\t{' | '.join(p.regions)}"
-                f"\t{','.join(p.languages)}\t{','.join(p.topics) or 'all topics'}"
-            )
-    return 0
-
-
 def cmd_desk_add(args: argparse.Namespace) -> int:
     settings = load_settings()
     migrate.upgrade(settings.database_url)
@@ -283,21 +235,6 @@ def build_parser() -> argparse.ArgumentParser:
     stale = cat.add_parser("stale", help="list offers not checked for six months")
     stale.add_argument("--today", help="reference date (YYYY-MM-DD), default today")
     stale.set_defaults(func=cmd_catalogue_stale)
-    fac = sub.add_parser("facilitator", help="who takes callback requests").add_subparsers(
-        dest="facilitator_command", required=True
-    )
-    add = fac.add_parser("add", help="add or update a facilitator")
-    add.add_argument("--telegram-id", type=int, required=True)
-    add.add_argument("--name", required=True, help="display name shown to clients")
-    add.add_argument("--regions", required=True, help='area names separated by "|"')
-    add.add_argument("--languages", default="de", help="languages spoken, e.g. de,ar")
-    add.add_argument("--topics", default="", help="topics (default: all)")
-    add.add_argument("--ui-language", default="de", help="language of the desk texts")
-    add.set_defaults(func=cmd_facilitator_add)
-    remove = fac.add_parser("remove", help="deactivate a facilitator")
-    remove.add_argument("--telegram-id", type=int, required=True)
-    remove.set_defaults(func=cmd_facilitator_remove)
-    fac.add_parser("list", help="list facilitators").set_defaults(func=cmd_facilitator_list)
     desk = sub.add_parser("desk", help="where requests are posted").add_subparsers(
         dest="desk_command", required=True
     )
@@ -315,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, help="default: LOTSE_RETENTION_DAYS (90)")
     purge.set_defaults(func=cmd_privacy_purge)
     backup_cli.register(sub)
-    cli_volunteers.register(sub)
+    cli_volunteers.register_rosters(sub)  # facilitator, volunteer
     return parser
 
 
