@@ -48,7 +48,7 @@ class AiohttpRequest(BaseRequest):
             await self._session.close()
 
     def _timeout(self, given: ODVInput[float], name: str) -> float | None:
-        return self._timeouts[name] if isinstance(given, DefaultValue) else given  # type: ignore[return-value]
+        return self._timeouts[name] if isinstance(given, DefaultValue) else given
 
     async def do_request(
         self,

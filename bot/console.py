@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import TextIO
 
 from bot.commands import dispatch
 from bot.conversation import Gateway
@@ -30,7 +31,7 @@ async def read_line(prompt: str) -> str | None:
         return None
 
 
-async def chat_loop(gateway: Gateway, chat: Chat, out=sys.stdout) -> None:
+async def chat_loop(gateway: Gateway, chat: Chat, out: TextIO = sys.stdout) -> None:
     numbered: list[Button] = []
 
     def show(replies: list[Reply]) -> None:

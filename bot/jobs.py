@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot import retention
 from bot.outbox_sender import OutboxSender
+from bot.telegram_types import LotseApplication
 from lotse.cases import reminders, routing
 from lotse.db import in_session
 from lotse.models import utcnow
@@ -57,11 +58,13 @@ async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("retention: %s", done)
 
 
-def start(application: Application, settings: Settings) -> None:
+def start(application: LotseApplication, settings: Settings) -> None:
     sender: OutboxSender = application.bot_data["outbox"]
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
+    queue = application.job_queue
+    if queue is None:  # PTB without its job-queue extra: nothing would ever send the outbox
+        raise RuntimeError("python-telegram-bot[job-queue] is not installed")
+    queue.run_repeating(
         sender.job, interval=settings.outbox_interval_seconds, first=0.2, name="outbox"
     )
-    application.job_queue.run_repeating(remind, interval=60, first=30, name="reminders")
-    application.job_queue.run_repeating(purge, interval=3600, first=60, name="retention")
+    queue.run_repeating(remind, interval=60, first=30, name="reminders")
+    queue.run_repeating(purge, interval=3600, first=60, name="retention")

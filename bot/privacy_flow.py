@@ -14,7 +14,7 @@ from lotse.cases import routing
 from lotse.db import in_session
 from lotse.models import utcnow
 from lotse.protocol import LEAVE_CALLBACK, PRIVACY_PREFIX, telegram_chat
-from lotse.requests import callbacks
+from lotse.requests import callbacks, handoff
 from lotse.settings import load_settings
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ def _first_contact(session: Session, conversation_id: str) -> bool:
 
 
 def _store_request(session: Session, conversation_id: str, language: str, region: str) -> str:
-    existing = callbacks.open_request(session, conversation_id)
+    existing = handoff.open_request(session, conversation_id)
     if existing is not None:
         return existing.reference
     place = region or callbacks.any_desk_region(session) or ""

@@ -67,7 +67,9 @@ class RasaClient:
                 raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
         raise RasaUnavailable(str(error)) from error
 
-    async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[dict]:
+    async def send(
+        self, sender: str, message: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         """One user turn; returns Rasa's bot messages (text, buttons, custom)."""
         body = {"sender": sender, "message": message, "metadata": metadata}
         status, messages = await self._request(sender, "POST", "/webhooks/rest/webhook", body)

@@ -27,15 +27,16 @@ def is_desk_payload(payload: str | None) -> bool:
 async def on_desk_button(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
     """[Take] and the other desk buttons: checked against the registry; refusals only to the
     presser (an alert), never into the group."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:  # a press always has both; nobody to answer otherwise
+        return
     if is_accompaniment_payload(payload):
         companions: AccompanimentDesk = context.application.bot_data["accompaniment"]
         conversation = chat_of(update).conversation_id
-        answer = await companions.on_button(update.effective_user.id, conversation, payload)
+        answer = await companions.on_button(user.id, conversation, payload)
     else:
         desk: FacilitatorDesk = context.application.bot_data["desk"]
-        answer = await desk.on_desk_button(update.effective_user.id, payload)
+        answer = await desk.on_desk_button(user.id, payload)
     await query.answer(answer.alert, show_alert=bool(answer.alert))
     if not answer.keep_keyboard and query.message is not None:
         try:
@@ -46,8 +47,10 @@ async def on_desk_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pay
 
 async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    assert message is not None and message.contact is not None
+    if message is None or message.contact is None:  # the filter lets only contacts through
+        return
     contact = message.contact
-    own = bool(update.effective_user) and contact.user_id == update.effective_user.id
+    user = update.effective_user
+    own = user is not None and contact.user_id == user.id
     replies = await gateway_of(context).on_contact(chat_of(update), contact.phone_number, own)
     await send_replies(update, context, replies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
@@ -26,7 +27,9 @@ from bot.flood import FloodLimit, Verdict
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox_sender import OutboxSender
 from bot.rasa_client import RasaClient
+from bot.replies import Chat
 from bot.telegram_io import chat_of, gateway_of, keyboard_after_press, send_replies, send_to
+from bot.telegram_types import LotseApplication
 from lotse import DEFAULT_LANGUAGE, LANGUAGES
 from lotse.protocol import telegram_conversation
 from lotse.settings import Settings
@@ -36,8 +39,19 @@ UNREADABLE = "\0unreadable"
 """A button whose token could not be looked up (database down)."""
 
 
+@dataclass(frozen=True)
+class HeldMessage:
+    """What `answer_held` needs once a burst is over: whom to answer, in which Telegram chat."""
+
+    chat: Chat
+    chat_id: int
+
+
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    location = update.effective_message.location
+    message = update.effective_message
+    location = message.location if message is not None else None
+    if location is None:  # the filter lets only locations through; an edit may carry none
+        return
     replies = await gateway_of(context).on_location(
         chat_of(update), location.latitude, location.longitude
     )
@@ -46,14 +60,18 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every command, for clients and facilitators, through the one table (bot/commands.py)."""
-    text = update.effective_message.text or "/"
+    message = update.effective_message
+    text = (message.text if message is not None else None) or "/"
     await send_replies(update, context, await dispatch(gateway_of(context), chat_of(update), text))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text (or a corrected, edited text). A burst of messages is answered once, at its end."""
+    message, telegram_chat = update.effective_message, update.effective_chat
+    if message is None or telegram_chat is None:
+        return
     chat = chat_of(update)
-    text = update.effective_message.text or ""
+    text = message.text or ""
     gateway = gateway_of(context)
     flood: FloodLimit = context.application.bot_data["flood"]
     verdict = flood.check(chat.conversation_id, text)
@@ -61,9 +79,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if verdict is Verdict.WARN:
         await send_replies(update, context, [await gateway.text_reply(chat, "slow_down")])
-        context.job_queue.run_once(
-            answer_held, flood.per_seconds, data=(chat, update.effective_chat.id)
-        )
+        if context.job_queue is not None:  # without it the burst's last message stays unanswered
+            context.job_queue.run_once(
+                answer_held, flood.per_seconds, data=HeldMessage(chat, telegram_chat.id)
+            )
         return
     await send_replies(update, context, await gateway.on_text(chat, text))
 
@@ -77,6 +96,7 @@ async def limit_every_update(update: Update, context: ContextTypes.DEFAULT_TYPE)
     is_text = (
         update.callback_query is None
         and message is not None
+        and message.text is not None
         and bool(message.text)
         and not message.text.startswith("/")
     )
@@ -97,7 +117,10 @@ async def limit_every_update(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 async def answer_held(context: ContextTypes.DEFAULT_TYPE) -> None:
     """The burst is over: answer the last message held back."""
-    chat, chat_id = context.job.data
+    job = context.job
+    if job is None or not isinstance(job.data, HeldMessage):
+        return
+    chat, chat_id = job.data.chat, job.data.chat_id
     text = context.application.bot_data["flood"].release(chat.conversation_id)
     if text:
         await send_to(context, chat_id, await gateway_of(context).on_text(chat, text))
@@ -111,6 +134,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A pressed button: its token is redeemed once here; desk buttons go to the desk, the
     rest to the gateway."""
     query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
     chat = chat_of(update)
     gateway = gateway_of(context)
     try:
@@ -149,7 +174,7 @@ async def announce_ready(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("Lotse gateway ready (Bot API at %s)", context.bot.base_url.rsplit("/bot", 1)[0])
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: LotseApplication) -> None:
     """Register the command menu in every language (Telegram picks by the user's app language)."""
     texts = application.bot_data["gateway"].texts
     for language in LANGUAGES:
@@ -163,21 +188,23 @@ async def post_init(application: Application) -> None:
     application.bot_data["health_server"] = await health_server.start(
         application.bot_data["settings"], application.bot_data["gateway"].rasa
     )
+    if application.job_queue is None:  # `lotse run` would wait for the ready line in vain
+        raise RuntimeError("python-telegram-bot[job-queue] is not installed")
     application.job_queue.run_once(announce_ready, 0)
 
 
-async def post_stop(application: Application) -> None:
+async def post_stop(application: LotseApplication) -> None:
     """Let a message being sent finish before the HTTP client closes (no half-sent outbox)."""
     await application.bot_data["outbox"].drain()
 
 
-async def post_shutdown(application: Application) -> None:
+async def post_shutdown(application: LotseApplication) -> None:
     if application.bot_data.get("health_server") is not None:
         await application.bot_data["health_server"].cleanup()
     await application.bot_data["gateway"].rasa.close()
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings) -> LotseApplication:
     api = settings.telegram_api_base_url
     application = (
         Application.builder()

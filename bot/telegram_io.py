@@ -36,7 +36,8 @@ def chat_of(update: Update) -> Chat:
 
 
 def gateway_of(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
-    return context.application.bot_data["gateway"]
+    gateway: Gateway = context.application.bot_data["gateway"]  # set in build_application
+    return gateway
 
 
 def markup(reply: Reply) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
@@ -62,7 +63,9 @@ def keyboard_after_press(
         return None
     rows = keyboard.inline_keyboard
 
-    def has(row: tuple[InlineKeyboardButton, ...], test: Callable[[InlineKeyboardButton], bool]):
+    def has(
+        row: tuple[InlineKeyboardButton, ...], test: Callable[[InlineKeyboardButton], bool]
+    ) -> bool:
         return any(test(button) for button in row)
 
     pressed_lasting = any(
