@@ -1,10 +1,11 @@
 """The facilitators' side of the gateway and the client's /status: thin over
 lotse/requests/callbacks.py.
 
-Desk buttons ([Take], [Chat], [Release], [Close], outcomes) arrive as server-side tokens whose
-payload starts with `@desk:`; who pressed is checked against the registry on every press, since
-callback data and group membership prove nothing. Refusals are answered to the presser alone
-(a callback-query alert) and logged. Messages to others go through the outbox.
+Desk buttons ([Take], [Chat], [Contacts], [Release], [Close], outcomes) arrive as server-side
+tokens whose payload starts with `@desk:`; who pressed is checked against the registry on every
+press, since callback data and group membership prove nothing. Refusals are answered to the
+presser alone (a callback-query alert) and logged. Messages to others go through the outbox; the
+partners' contacts only to the private chat of the one who holds the request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.replies import Reply
 from lotse.cases.cases import ask_consent
 from lotse.db import in_session
+from lotse.partners import staff_contacts
 from lotse.protocol import CLIENT_PREFIX, DESK_PREFIX
 from lotse.requests import callbacks, handoff
 from lotse.requests.desk import outcome_buttons, queue_lines, request_values, txt
@@ -99,6 +101,9 @@ class FacilitatorDesk:
             return DeskAnswer(alert=txt(language, "gone"))
         if action == "chat":
             handoff.start_chat(session, request, person)
+            return DeskAnswer()
+        if action == "contacts":  # to the holder's private chat only, audited
+            staff_contacts.send_to_holder(session, request, person)
             return DeskAnswer()
         if action == "release":
             callbacks.release(session, request, person)

@@ -27,7 +27,8 @@ REQUEST_CONTACT_KEY = "lotse_request_contact"
 
 # -- button payloads the gateway handles itself ----------------------------------------------
 DESK_PREFIX = "@desk:"
-"""A desk button: `@desk:<action>:<request id>[:<extra>]` (take, chat, release, close, outcome)."""
+"""A desk button: `@desk:<action>:<request id>[:<extra>]` (take, chat, contacts, release, close,
+outcome)."""
 CLIENT_PREFIX = "@client:"
 """A client's button about their own request: `@client:cancel:<request id>`."""
 PRIVACY_PREFIX = "@privacy:"

@@ -85,10 +85,13 @@ def desk_post(request: CallbackRequest, language: str) -> tuple[str, list[list[B
 
 
 def facilitator_controls(request: CallbackRequest, language: str) -> tuple[str, list[list[Button]]]:
+    """The private message to whoever took the request: the phone, and buttons to chat, see the
+    partners' contact persons (lotse/partners/staff_contacts.py), release or close."""
     phone = txt(language, "phone_line", phone=request.phone) if request.phone else ""
     body = txt(language, "you_took", phone=phone, **request_values(request, language))
     buttons = [
         [Button(txt(language, "chat"), f"{DESK_PREFIX}chat:{request.id}")],
+        [Button(txt(language, "contacts"), f"{DESK_PREFIX}contacts:{request.id}")],
         [
             Button(txt(language, "release"), f"{DESK_PREFIX}release:{request.id}"),
             Button(txt(language, "close"), f"{DESK_PREFIX}close:{request.id}"),

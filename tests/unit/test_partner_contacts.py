@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,45 @@ def test_the_admin_table_part_and_its_downloads(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Schnittstellenpapier Landkreis Lörrach" in text and "Doris Kontaktperson" in text
     assert admin_client.get("/admin/partners", params={"region": "Atlantis"}).status_code == 404
+
+
+async def test_no_contact_reaches_a_client_or_the_desk_group_through_a_request(
+    with_contacts: str,
+) -> None:
+    """(Last: its desk, facilitator and audit rows stay in the module's database.) A request in
+    Weil am Rhein, taken; the holder asks for the partners' contacts and chats
+    with the client: only the holder's private chat carries a contact, never the client's
+    messages (the case question, chat, /status) nor the desk group's posts."""
+    from bot.facilitators import FacilitatorDesk
+    from lotse.requests import callbacks, registry
+    from lotse.requests.models import OutboxMessage
+
+    group, holder, client = -4242, 4242, 4343
+    with session_scope(with_contacts) as s:
+        registry.save_desk(s, "Landkreis Lörrach", group)
+        registry.save_facilitator(s, holder, "Hana", ["Landkreis Lörrach"], ["de"])
+        booking = callbacks.Booking(
+            conversation_id=f"tg:{client}",
+            client_chat_id=client,
+            topic="housing",
+            place="Weil am Rhein",
+            language="de",
+            preferred_day=date(2026, 11, 24),
+            preferred_part="am",
+        )
+        request_id = callbacks.book(s, booking).id
+    desk = FacilitatorDesk()
+    for action in ("take", "contacts", "chat"):
+        assert (await desk.on_desk_button(holder, f"@desk:{action}:{request_id}")).alert is None
+    await desk.on_text(holder, f"tg:{holder}", "Guten Tag, ich rufe Sie morgen an.")
+    await desk.on_text(None, f"tg:{client}", "Danke, wer ist dort zuständig?")
+    status, _ = await desk.status(f"tg:{client}", "de")
+    with session_scope(with_contacts) as s:
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.request_id == request_id))
+        sent = [(m.chat_id, m.text + json.dumps(m.buttons, ensure_ascii=False)) for m in rows]
+        sent += [(m.chat_id, m.text) for m in s.scalars(select(OutboxMessage))]
+    private = " ".join(text for chat, text in sent if chat == holder)
+    assert "Doris Kontaktperson" in private and "doris.kontakt@" in private
+    others = [text for chat, text in sent if chat != holder] + [status]
+    assert {chat for chat, _ in sent} >= {group, client}
+    assert not [s for s in SECRETS if s in " ".join(others)]
