@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
+from admin.funder_report import FunderReportView
 from admin.gaps import GapRadarView
 from admin.health import health_routes
 from admin.hsds_api import hsds_api
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> Starlette:
         GapRadarView,
         SchaubildView,
         PartnersView,
+        FunderReportView,
     ):
         admin.add_base_view(page)
     return app

@@ -1,5 +1,8 @@
 """Partners in the admin: named contacts (edited as a table), the Schnittstellenpapier's table
-part (tasks and contacts per partner, PDF/XLSX), partner links and the corrections they bring."""
+part (tasks and contacts per partner, PDF/XLSX), partner links and the corrections they bring.
+
+The table's downloads carry staff's direct numbers: each is written to the audit log (who, which
+region, when)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from admin.schaubild import _download_name
 from admin.security import ACTOR_KEY
+from lotse.audit import AuditLog
 from lotse.catalogue.contacts import PartnerContact
 from lotse.catalogue.formulas import neutralise
 from lotse.catalogue.hsds import Organization
@@ -125,6 +129,9 @@ class PartnersView(BaseView):
         if params.get("region") and not context["known"]:
             return PlainTextResponse("unbekannte Region", status_code=404)
         kind = params.get("format", "")
+        if kind in ("xlsx", "pdf"):
+            actor = str(request.scope.get(ACTOR_KEY) or "Verwaltung")
+            await in_session(lambda s: _audit_download(s, actor, context["region"], kind))
         if kind == "xlsx":
             return Response(
                 to_xlsx(context["region"], context["table"]),
@@ -172,6 +179,19 @@ class PartnersView(BaseView):
         return RedirectResponse(target, status_code=303)
 
 
+def _audit_download(session: Any, actor: str, region: str, kind: str) -> None:
+    """Who took the confidential table (with staff's numbers) home, for which region."""
+    session.add(
+        AuditLog(
+            actor=actor[:120],
+            action="export",
+            table="partner_contact",
+            row_id=f"{region} ({kind})"[:120],
+            changes={},
+        )
+    )
+
+
 def _tabelle_name(region: str, suffix: str) -> str:
     return _download_name(region, suffix).replace("schaubild-", "partnertabelle-")
 
@@ -180,6 +200,7 @@ HEADER = (
     "Organisation",
     "Aufgaben (Angebote)",
     "Kontaktperson",
+    "Zuständig für",
     "Funktion",
     "Telefon",
     "E-Mail",
@@ -192,7 +213,7 @@ def _rows(table: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     for org in table:
         tasks = "; ".join(o["name"] for o in org["offers"])
         people = org["contacts"] or [
-            dict.fromkeys(("name", "function", "phone", "email", "substitute"), "")
+            dict.fromkeys(("name", "offer", "function", "phone", "email", "substitute"), "")
         ]
         for n, c in enumerate(people):
             rows.append(
@@ -200,6 +221,7 @@ def _rows(table: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                     org["name"] if n == 0 else "",
                     tasks if n == 0 else "",
                     c["name"],
+                    c["offer"] or ("ganze Organisation" if c["name"] else ""),
                     c["function"],
                     c["phone"],
                     c["email"],
@@ -216,7 +238,7 @@ def to_xlsx(region: str, table: list[dict[str, Any]]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Partner"
-    sheet.append([f"Schnittstellenpapier {region} – Tabelle (vertraulich)"])
+    sheet.append([f"Schnittstellenpapier {region} – Tabelle (vertraulich), Stand {_today()}"])
     sheet.append(list(HEADER))
     for row in _rows(table):
         sheet.append([neutralise(cell) for cell in row])
@@ -234,7 +256,7 @@ def to_pdf(region: str, table: list[dict[str, Any]]) -> bytes:
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
     buffer = io.BytesIO()
-    title = f"Schnittstellenpapier {region} – Tabelle"
+    title = f"Schnittstellenpapier {region} – Tabelle, Stand {_today()}"
     doc = SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
@@ -247,7 +269,7 @@ def to_pdf(region: str, table: list[dict[str, Any]]) -> bytes:
     )
     data = [[Paragraph(f"<b>{h}</b>", small) for h in HEADER]]
     data += [[Paragraph(_xml(cell), small) for cell in row] for row in _rows(table)]
-    grid = Table(data, repeatRows=1, colWidths=[110, 220, 90, 80, 85, 120, 80])
+    grid = Table(data, repeatRows=1, colWidths=[95, 180, 85, 90, 75, 80, 110, 70])
     grid.setStyle(
         TableStyle(
             [
@@ -264,6 +286,12 @@ def to_pdf(region: str, table: list[dict[str, Any]]) -> bytes:
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+def _today() -> str:
+    from datetime import date
+
+    return date.today().strftime("%d.%m.%Y")
 
 
 def _xml(text: str) -> str:

@@ -275,6 +275,8 @@ class CaseFlow:
         target = colleague(session, name, case)
         if target is None:
             return staff_text(lang, "handover_refused", reason=name.strip())
+        if target.id == case.facilitator_id:
+            return staff_text(lang, "handover_already", name=target.display_name)
         try:
             handover(session, case, person, target, note.strip())
         except CaseError as error:

@@ -26,14 +26,17 @@ def shown(count: int) -> str:
 
 
 def rows(session: Session) -> list[tuple[str, str, str, str]]:
-    """(measure, period or group, detail, count as shown)."""
+    """(measure, period or group, detail, count as shown). Plans with reviews: all time, and per
+    quarter the cases whose plan was reviewed in it (a case once, however often)."""
     opened: Counter[str] = Counter()
     closed: Counter[str] = Counter()
     for case in session.scalars(select(Case).where(Case.status.in_(("open", "closed")))):
         opened[quarter(case.consent_at or case.created_at)] += 1
         if case.closed_at is not None:
             closed[quarter(case.closed_at)] += 1
-    reviewed = len(set(session.scalars(select(PlanVersion.case_id))))
+    versions = session.execute(select(PlanVersion.case_id, PlanVersion.at)).all()
+    reviewed = len({case_id for case_id, _ in versions})
+    reviewed_in = {(quarter(at), case_id) for case_id, at in versions}
     steps: Counter[tuple[str, str]] = Counter(
         (area, status) for area, status in session.execute(select(PlanStep.area, PlanStep.status))
     )
@@ -41,8 +44,19 @@ def rows(session: Session) -> list[tuple[str, str, str, str]]:
     out += [("cases_opened", q, "", shown(n)) for q, n in sorted(opened.items())]
     out += [("cases_closed", q, "", shown(n)) for q, n in sorted(closed.items())]
     out.append(("plans_with_reviews", "all", "", shown(reviewed)))
+    per_quarter: Counter[str] = Counter(q for q, _ in reviewed_in)
+    out += [("plans_with_reviews", q, "", shown(n)) for q, n in sorted(per_quarter.items())]
     out += [("steps", area, status, shown(n)) for (area, status), n in sorted(steps.items())]
     return out
+
+
+MEASURES = {
+    "cases_opened": "Fallakten eröffnet",
+    "cases_closed": "Fallakten abgeschlossen",
+    "plans_with_reviews": "Pläne mit Fortschreibung",
+    "steps": "Schritte",
+}
+"""German names of the measures, for the admin's page."""
 
 
 def csv_text(session: Session) -> str:

@@ -198,6 +198,8 @@ async def test_facilitators_cases_handover_and_web(url: str, gateway: Gateway) -
     assert "/handover F-XXXXX" in usage[0].text
     wrong = await dispatch(gateway, anna, f"/handover {reference} Zoe: bitte übernehmen")
     assert "nicht möglich" in wrong[0].text
+    herself = await dispatch(gateway, anna, f"/handover {reference} Anna: an mich")
+    assert herself[0].text == "Anna ist schon zuständig."
     done = await dispatch(gateway, anna, f"/handover {reference} boris: Termin am 3.2.")
     assert "Boris" in done[0].text
     assert "Boris" in last_to(url, CLIENT).text
