@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from starlette.testclient import TestClient
 
 from actions.offers import ActionFindOffers
@@ -144,6 +144,36 @@ def test_the_admin_table_part_and_its_downloads(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Schnittstellenpapier Landkreis Lörrach" in text and "Doris Kontaktperson" in text
     assert admin_client.get("/admin/partners", params={"region": "Atlantis"}).status_code == 404
+
+
+def test_the_table_says_what_each_person_is_for_and_its_downloads_are_audited(
+    admin_client: TestClient, with_contacts: str
+) -> None:
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    params = {"region": "Landkreis Lörrach"}
+    with session_scope(with_contacts) as s:
+        s.add(PartnerContact(organization_id="stadt-weil-am-rhein", name="Olaf Organisation"))
+    xlsx = admin_client.get("/admin/partners", params={**params, "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert f"Stand {date.today():%d.%m.%Y}" in rows[0][0] and "Zuständig für" in rows[1]
+    column = rows[1].index("Zuständig für")
+    person = {row[column - 1]: row[column] for row in rows[2:]}
+    assert person["Doris Kontaktperson"] == "Fachstelle Wohnen der Stadt Weil am Rhein"
+    assert person["Olaf Organisation"] == "ganze Organisation"
+    admin_client.get("/admin/partners", params={**params, "format": "pdf"})
+    admin_client.get("/admin/partners", params=params)  # the page itself: admins edit there
+    with session_scope(with_contacts) as s:
+        exports = s.scalars(
+            select(AuditLog).where(AuditLog.action == "export").order_by(AuditLog.id)
+        ).all()
+        assert [(e.actor, e.row_id) for e in exports[-2:]] == [
+            ("Amina", "Landkreis Lörrach (xlsx)"),
+            ("Amina", "Landkreis Lörrach (pdf)"),
+        ]
+        s.execute(delete(PartnerContact).where(PartnerContact.name == "Olaf Organisation"))
 
 
 async def test_no_contact_reaches_a_client_or_the_desk_group_through_a_request(
