@@ -20,16 +20,16 @@ from lotse.safety import find_phrase, load_phrases
 REGRESSION = Path(__file__).resolve().parent.parent / "safety" / "regression.yml"
 TARGET = 0.9
 FLOORS = {  # dangers caught of 16, false alarms of 6 (allowed at most)
-    "de": (14, 0),
+    "de": (15, 0),
     "en": (16, 0),
-    "fr": (16, 1),
+    "fr": (16, 0),
     "tr": (15, 0),
     "ar": (13, 0),
     "fa": (16, 0),
     "ru": (16, 0),
     "uk": (15, 0),
 }
-TARGET_NOT_YET_MET = {"de", "fr", "ar"}
+TARGET_NOT_YET_MET = {"ar"}
 
 
 def figures() -> dict[str, tuple[int, int, int, int]]:
