@@ -8,7 +8,8 @@ from sqladmin import Admin
 from sqladmin.i18n import I18nConfig
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import RedirectResponse
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from admin.funder_report import FunderReportView
@@ -32,7 +33,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def create_app(settings: Settings) -> Starlette:
-    async def home(_request):
+    async def home(_request: Request) -> Response:
         return RedirectResponse("/admin/")
 
     app = Starlette(routes=[Route("/", home)], middleware=[Middleware(BodyLimit)])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqladmin import BaseView, expose
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -44,7 +46,7 @@ class FreshnessView(BaseView):
         if request.method == "POST":
             return await self.act(request)
 
-        def load(session):
+        def load(session: Session) -> list[dict[str, object]]:
             return [
                 {"id": s.id, "name": s.name, "assured": s.assured_date}
                 for s in catalogue.stale_services(session, date.today())
@@ -63,7 +65,7 @@ class FreshnessView(BaseView):
         service_id = str(form.get("service") or "")
         action = str(form.get("action") or "")
 
-        def apply(session):
+        def apply(session: Session) -> None:
             service = session.get(Service, service_id)
             if service is None:
                 return
@@ -93,15 +95,16 @@ class ImportExportView(BaseView):
     async def page(self, request: Request) -> Response:
         if "download" in request.query_params:
             return await self.download(request, request.query_params["download"])
-        context: dict = {"title": "Import / Export", "problems": [], "result": None}
+        context: dict[str, Any] = {"title": "Import / Export", "problems": [], "result": None}
         if request.method == "POST":
             form = await request.form()
             upload = form.get("file")
-            if upload is None or not getattr(upload, "filename", ""):
+            if not isinstance(upload, UploadFile) or not upload.filename:
                 context["problems"] = ["Bitte wählen Sie eine Datei aus."]
             else:
+                filename = upload.filename
                 data = await upload.read(MAX_UPLOAD + 1)
-                suffix = Path(upload.filename).suffix.lower() or ".csv"
+                suffix = Path(filename).suffix.lower() or ".csv"
                 if len(data) > MAX_UPLOAD:
                     context["problems"] = ["Die Datei ist größer als 20 MB."]
                 else:
@@ -113,7 +116,7 @@ class ImportExportView(BaseView):
                             context["result"] = result
                         except CatalogueError as exc:
                             context["problems"] = [
-                                p.replace(str(path), upload.filename) for p in exc.problems
+                                p.replace(str(path), filename) for p in exc.problems
                             ]
         return await self.templates.TemplateResponse(request, "catalogue.html", context)
 
@@ -159,7 +162,7 @@ class InsightsView(BaseView):
             return await self.export(request)
         since = date.today() - timedelta(days=90)
 
-        def load(session):
+        def load(session: Session) -> dict[str, Any]:
             return {
                 "charts": [
                     bar_chart("Fragen pro Woche", insights.questions_per_week(session, since)),

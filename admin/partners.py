@@ -209,7 +209,7 @@ HEADER = (
 
 
 def _rows(table: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for org in table:
         tasks = "; ".join(o["name"] for o in org["offers"])
         people = org["contacts"] or [

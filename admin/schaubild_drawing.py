@@ -43,7 +43,7 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
 def cell_lines(cell: Cell, width: float, measure: Callable[[str], float]) -> list[Line]:
     if cell.gap:
         return [Line(t, "gap") for t in wrap("keine Zuständigkeit", width, measure)]
-    lines = []
+    lines: list[Line] = []
     for partner in cell.partners:
         link = f"/admin/service/details/{partner.services[0][0]}"
         lines.extend(Line(t, "partner", link) for t in wrap(partner.organization, width, measure))
@@ -74,17 +74,21 @@ def layout(sb: Schaubild, measure: Callable[[str, float], float]) -> Layout:
     font = 8.0
     while True:
         rows = []
+        sized = _at_size(measure, font)
         for i, activity in enumerate(sb.activities):
             cells = [
-                cell_lines(sb.cell(i, code), column - 2 * PAD, lambda t, f=font: measure(t, f))
-                for code, _ in sb.statuses
+                cell_lines(sb.cell(i, code), column - 2 * PAD, sized) for code, _ in sb.statuses
             ]
-            label = wrap(activity.label, LABEL_WIDTH - 2 * PAD, lambda t, f=font: measure(t, f))
+            label = wrap(activity.label, LABEL_WIDTH - 2 * PAD, sized)
             lines = max([len(label), *[len(c) for c in cells]])
             rows.append((lines * font * 1.2 + 2 * PAD, cells, label))
         if sum(r[0] for r in rows) <= available or font <= 4.5:
             return Layout(font, column, rows)
         font -= 0.5
+
+
+def _at_size(measure: Callable[[str, float], float], font: float) -> Callable[[str], float]:
+    return lambda text: measure(text, font)
 
 
 def _svg_measure(text: str, font: float) -> float:
@@ -125,12 +129,12 @@ def to_svg(sb: Schaubild) -> str:
                 f' font-weight="bold">{escape(part)}</text>'
             )
     y += STATUS_HEAD
-    for i, (row_height, cells, label) in enumerate(plan.rows):
+    for i, (row_height, cells, label_lines) in enumerate(plan.rows):
         out.append(
             f'<rect x="{MARGIN}" y="{y:.1f}" width="{LABEL_WIDTH}" height="{row_height:.1f}"'
             f' fill="#f1f3f5" stroke="#adb5bd"/>'
         )
-        out.extend(_svg_lines(label, MARGIN, y, plan.font, bold=True))
+        out.extend(_svg_lines(label_lines, MARGIN, y, plan.font, bold=True))
         for n, (code, _) in enumerate(sb.statuses):
             x = MARGIN + LABEL_WIDTH + n * plan.column
             out.append(
@@ -238,11 +242,11 @@ def to_pdf(sb: Schaubild) -> bytes:
             pdf.drawString(x + PAD, top(y + 11 + k * 10), part)
     y += STATUS_HEAD
     colours = {"partner": "#1d2d44", "missing": "#a61e1e", "gap": "#a61e1e"}
-    for i, (row_height, cells, label) in enumerate(plan.rows):
+    for i, (row_height, cells, label_lines) in enumerate(plan.rows):
         box(MARGIN, y, LABEL_WIDTH, row_height, "#f1f3f5")
         pdf.setFillColor(HexColor("#000000"))
         pdf.setFont("Helvetica-Bold", plan.font)
-        for k, text in enumerate(label):
+        for k, text in enumerate(label_lines):
             pdf.drawString(MARGIN + PAD, top(y + PAD + plan.font * (1.2 * k + 1)), text)
         for n, (code, _) in enumerate(sb.statuses):
             x = MARGIN + LABEL_WIDTH + n * plan.column

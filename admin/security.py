@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import anyio
 from sqladmin.authentication import AuthenticationBackend
 from sqlalchemy.orm import Session
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -75,7 +76,7 @@ class AccountLogin(AuthenticationBackend):
         self.per_address = FailureCounter(MAX_FAILURES_PER_ADDRESS)
         self._argon2 = anyio.CapacityLimiter(2)
         self._waiting = 0
-        self.middlewares.append(_middleware(SameOriginAndActor, self))
+        self.middlewares.append(Middleware(SameOriginAndActor, login=self))
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """Database work for a request, in a worker thread."""
@@ -131,12 +132,6 @@ class AccountLogin(AuthenticationBackend):
 
     async def get_user_id(self, request: Request) -> str | None:
         return request.scope.get(ACTOR_KEY)
-
-
-def _middleware(cls: type, login: AccountLogin):  # type: ignore[no-untyped-def]
-    from starlette.middleware import Middleware
-
-    return Middleware(cls, login=login)
 
 
 class SameOriginAndActor:

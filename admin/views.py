@@ -131,7 +131,7 @@ class ServiceAdmin(NeutralisedExportView, model=Service):
         return data
 
     async def on_model_change(
-        self, data: dict, model: Any, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Any, is_created: bool, request: Request
     ) -> None:
         """Applies the text fields to the offer's schedule, phones, languages and eligibility."""
         texts = {key: data.pop(key, None) for key in EXTRA}
@@ -171,10 +171,10 @@ def _hours_text(service: Service) -> str:
 
 
 # The edit form reads its text fields from the offer (WTForms takes `obj` attributes).
-Service.hours_text = property(_hours_text)  # type: ignore[attr-defined]
-Service.phones_text = property(lambda s: " | ".join(p.number for p in s.phones))  # type: ignore[attr-defined]
-Service.languages_text = property(lambda s: ",".join(s.language_codes))  # type: ignore[attr-defined]
-Service.statuses_text = property(lambda s: ",".join(sorted(s.statuses)))  # type: ignore[attr-defined]
+Service.hours_text = property(_hours_text)
+Service.phones_text = property(lambda s: " | ".join(p.number for p in s.phones))
+Service.languages_text = property(lambda s: ",".join(s.language_codes))
+Service.statuses_text = property(lambda s: ",".join(sorted(s.statuses)))
 
 
 class OrganizationAdmin(NeutralisedExportView, model=Organization):
@@ -263,7 +263,7 @@ class FacilitatorAdmin(NeutralisedExportView, model=Facilitator):
     ]
 
     async def after_model_change(
-        self, data: dict, model: Any, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Any, is_created: bool, request: Request
     ) -> None:
         """Unticking "active" ends the facilitator's live chats and gives their requests back
         to the desk, as `lotse facilitator remove` does."""

@@ -34,7 +34,7 @@ class VolunteerAdmin(NeutralisedExportView, model=Volunteer):
     ]
 
     async def after_model_change(
-        self, data: dict, model: Any, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Any, is_created: bool, request: Request
     ) -> None:
         """Unticking "active" gives what they took back to the region, as `lotse volunteer
         remove` does, and starts the retention clock."""

@@ -50,6 +50,21 @@ def test_a_malformed_upload_gets_the_report_and_changes_nothing(
     assert dump(url) == before
 
 
+def test_a_form_without_a_file_asks_for_one(client: TestClient, url: str) -> None:  # noqa: F811
+    """No file, an empty file name, or "file" sent as a plain text field: the page asks for a
+    file and imports nothing (the upload is checked to be a file, not assumed)."""
+    browser = logged_in(client)
+    before = dump(url)
+    for answer in (
+        browser.post("/admin/catalogue", data={"other": "x"}),
+        browser.post("/admin/catalogue", data={"file": "service.csv"}),
+        browser.post("/admin/catalogue", files={"file": ("", b"id,name")}),
+    ):
+        assert answer.status_code == 200
+        assert "Bitte wählen Sie eine Datei aus." in html.unescape(answer.text)
+    assert dump(url) == before
+
+
 def test_a_zip_bomb_and_broken_workbooks_uploaded_get_the_report(
     client: TestClient,  # noqa: F811
     url: str,  # noqa: F811
