@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from lotse.catalogue.contacts import PartnerContact
 from lotse.db import session_scope
 from lotse.requests import registry
 from tests.e2e.conftest import button_titles, settle
@@ -108,6 +109,24 @@ async def test_booking_desk_claim_relay_and_close(lotse, fake_api, new_user, des
     # the case question comes with the claim (issue 18); answered in tests of the case work
     consent = await client.wait_for_reply(timeout=15)
     assert consent["text"].startswith(f"{name} möchte für Sie eine Fallakte anlegen")
+
+    # the partners' contact persons (issue 20): to the one who took it, in their private chat
+    assert "📇 Kontaktpersonen der Partner" in button_titles(controls)
+    with session_scope(lotse.env["DATABASE_URL"]) as s:
+        s.add(
+            PartnerContact(
+                organization_id="stadt-lorrach",
+                service_id="loe-loerrach-fachstelle-wohnen",
+                name="Petra Partnerin",
+                function="Leitung Fachstelle Wohnen",
+                phone="+49 7621 555 3333",
+            )
+        )
+    await winner.press("📇 Kontaktpersonen der Partner", message=controls)
+    contacts = await winner.wait_for_reply(timeout=15)
+    assert contacts["chat"]["id"] == winner.id and "Petra Partnerin" in contacts["text"]
+    assert "555 3333" in contacts["text"] and "vertraulich" in contacts["text"]
+    assert loser.unread == []
     await winner.press("💬 Mit der Person chatten", message=controls)
     started = await client.wait_for_reply(timeout=15)
     assert started["text"].startswith(f"Sie sind jetzt mit {name}")
@@ -144,6 +163,8 @@ async def test_booking_desk_claim_relay_and_close(lotse, fake_api, new_user, des
     assert (await client.wait_for_reply(timeout=15))["text"].startswith(
         f"Ihre Anfrage {reference} ist abgeschlossen."
     )
+    seen = [m.get("text", "") for m in fake_api.messages(DESK) + fake_api.messages(client.id)]
+    assert not [t for t in seen if "Petra Partnerin" in t or "555 3333" in t]
 
 
 async def test_the_client_sees_and_cancels_the_request(lotse, fake_api, new_user, desk) -> None:
