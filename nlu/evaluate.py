@@ -1,11 +1,14 @@
-"""Held-out NLU evaluation against the one trained model, on two sets:
+"""Held-out NLU evaluation against the one trained model, on four sets:
 
 - `holdout`: tests/nlu/holdout_<lang>.yml, written by the project with the first training data;
 - `independent`: tests/nlu/independent/<lang>.yml, written by authors who never saw the training
   data or the first set (docs/nlu-data.md);
 - `fresh`: tests/nlu/fresh/<lang>.yml, written later by further authors, and looked at only as
   whole-set figures: nothing was tuned on it, so it has no gates, and the README reports the
-  lowest of the three.
+  lowest of the three;
+- `new_intents`: tests/nlu/new_intents/<lang>.yml, ask_community and request_accompaniment (issue
+  19) with look-alikes under six other intents, written by one more author who saw only the two
+  intents' description; blind like `fresh` (figures only, no gate).
 
 Per set: macro-F1 per language and intent, the most confused pairs, every acute danger missed,
 every false alarm (look-alikes are the blocks marked `# look-alike`), "confidently wrong" and a
@@ -44,6 +47,7 @@ SETS = {
     "holdout": ("tests/nlu", "holdout_*.yml"),
     "independent": ("tests/nlu/independent", "*.yml"),
     "fresh": ("tests/nlu/fresh", "*.yml"),
+    "new_intents": ("tests/nlu/new_intents", "*.yml"),
 }
 # (overall macro-F1, every language's macro-F1) each set must reach; issue 13's targets.
 GATES = {"holdout": (0.97, 0.95), "independent": (0.95, 0.92)}
@@ -244,7 +248,7 @@ def main(argv=None) -> int:
             regression, parsed_regression
         )
         failed += regression_failed
-    lower = min(report[n]["macro_f1"] for n in sets)  # type: ignore[index]
+    lower = min(report[n]["macro_f1"] for n in sets if n != "new_intents")  # type: ignore[index]
     print(f"\nmacro-F1, the lower of the sets: {lower:.3f}")
     report["macro_f1_lower"] = lower
     args.report.parent.mkdir(parents=True, exist_ok=True)
