@@ -10,7 +10,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.facilitators import DeskAnswer
-from lotse.accompaniment import requests
+from lotse.accompaniment import offering, requests
 from lotse.accompaniment.models import Accompaniment
 from lotse.accompaniment.texts import client_text, desk_text
 from lotse.db import in_session
@@ -84,12 +84,23 @@ class AccompanimentDesk:
 
 
 async def remind(context: object) -> None:
-    """The gateway's job: reminders the day before, the outcome question after the date."""
+    """The gateway's job: reminders the day before, the outcome question after the date, and
+    requests nobody who speaks the client's language took offered to everyone of the region."""
+    from datetime import timedelta
+
     from lotse.models import utcnow
 
     application = getattr(context, "application", None)
+    settings = getattr(application, "bot_data", {}).get("settings")
+    wait = timedelta(minutes=settings.language_round_minutes if settings else 15.0)
+
+    def due(session: Session) -> int:
+        return requests.send_due(session, utcnow()) + offering.post_after_round(
+            session, utcnow(), wait
+        )
+
     try:
-        sent = await in_session(lambda s: requests.send_due(s, utcnow()))
+        sent = await in_session(due)
     except Exception:
         log.exception("accompaniment reminders: database unavailable")
         return
@@ -100,4 +111,4 @@ async def remind(context: object) -> None:
 def start_jobs(application: object) -> None:
     queue = getattr(application, "job_queue", None)
     if queue is not None:
-        queue.run_repeating(remind, interval=300, first=45, name="accompaniment")
+        queue.run_repeating(remind, interval=60, first=45, name="accompaniment")

@@ -33,7 +33,7 @@ CLIENT_COMMANDS = (
 )
 """In the command menu, in this order."""
 
-FACILITATOR_COMMANDS = ("queue", "mine", "end", "skip")
+FACILITATOR_COMMANDS = ("queue", "mine", "end", "skip", "away", "back")
 """For registered facilitators in their private chat with the bot (bot/facilitators.py)."""
 CASE_STAFF_COMMANDS = ("cases", "handover", "web")
 """Facilitators' case work (bot/case_flow.py); `/handover` reads its arguments."""
@@ -52,7 +52,7 @@ async def dispatch(gateway: Gateway, chat: Chat, text: str) -> list[Reply]:
     if name in BY_NAME:
         return await BY_NAME[name].run(gateway, chat)
     if name in FACILITATOR_COMMANDS:
-        return await gateway.on_facilitator_command(chat, name)
+        return await gateway.on_facilitator_command(chat, name, text)
     if name in CASE_STAFF_COMMANDS:
         return await gateway.on_case_staff_command(chat, name, text)
     return await gateway.on_unknown_command(chat)

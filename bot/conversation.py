@@ -201,11 +201,12 @@ class Gateway:
             return [Reply(self.texts.get(language, "unavailable"))]
         return [Reply(text, await self.tokens(chat, options) if options else [])]
 
-    async def on_facilitator_command(self, chat: Chat, command: str) -> list[Reply]:
+    async def on_facilitator_command(self, chat: Chat, command: str, text: str = "") -> list[Reply]:
         replies = None
         if self.desk is not None and chat.user_id is not None:
             try:
-                replies = await self.desk.on_command(chat.user_id, command)
+                arguments = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
+                replies = await self.desk.on_command(chat.user_id, command, arguments)
             except Exception:
                 log.exception("desk command failed")
                 return [await self.text_reply(chat, "unavailable")]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from bot.replies import Reply
+from lotse.absence import away_command
 from lotse.cases.cases import ask_consent
 from lotse.db import in_session
 from lotse.partners import staff_contacts
@@ -23,6 +24,7 @@ from lotse.protocol import CLIENT_PREFIX, DESK_PREFIX
 from lotse.requests import callbacks, handoff
 from lotse.requests.desk import outcome_buttons, queue_lines, request_values, txt
 from lotse.requests.handoff import state_of
+from lotse.requests.matching import local_today
 from lotse.requests.models import OUTCOMES, CallbackRequest, Facilitator
 from lotse.requests.outbox import enqueue
 
@@ -186,14 +188,19 @@ class FacilitatorDesk:
             )
         ]
 
-    async def on_command(self, user_id: int, command: str) -> list[Reply] | None:
-        """/queue, /mine, /end, /skip for facilitators; None for anyone else."""
+    async def on_command(
+        self, user_id: int, command: str, arguments: str = ""
+    ) -> list[Reply] | None:
+        """/queue, /mine, /end, /skip, /away, /back for facilitators; None for anyone else."""
 
         def work(session: Session) -> list[Reply] | None:
             person = callbacks.facilitator(session, user_id)
             if person is None:
                 return None
             language = person.ui_language
+            if command in ("away", "back"):  # lotse/absence.py: hands back what they hold
+                said = "off" if command == "back" else arguments
+                return [Reply(away_command(session, person, said, local_today()))]
             if command == "queue":
                 waiting = callbacks.visible_to(session, person)
                 if not waiting:

@@ -39,6 +39,11 @@ async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
         wait = timedelta(minutes=settings.callback_remind_minutes / 2)
         sent += await in_session(lambda s: routing.fall_back_to_desk(s, utcnow(), wait))
         sent += await in_session(lambda s: reminders.queue_due(s, utcnow()))
+        # language matching: a request nobody who speaks its language took goes to the desk
+        round_wait = timedelta(minutes=settings.language_round_minutes)
+        sent += await in_session(
+            lambda s: routing.post_after_language_round(s, utcnow(), round_wait)
+        )
     except Exception:
         log.exception("case reminders: database unavailable")
     if sent:

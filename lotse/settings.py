@@ -78,6 +78,9 @@ class Settings:
     """A request nobody took is reminded to its desk after this long (urgent ones 4× sooner)."""
     callback_escalate_minutes: float = 120.0
     """... and escalated to the desk's coordinator after this long."""
+    language_round_minutes: float = 15.0
+    """A request in another language than German goes first, privately, to those of the region
+    who speak it; after this long without a taker, to the whole desk."""
     outbox_interval_seconds: float = 0.5
     telegram_messages_per_second: int = 30
     """Requests to the Bot API per second, for the whole bot: Telegram's free limit is about 30
@@ -150,6 +153,7 @@ def load_settings() -> Settings:
         flood_window_seconds=float(os.environ.get("LOTSE_FLOOD_WINDOW_SECONDS", "10") or 10),
         callback_remind_minutes=float(os.environ.get("LOTSE_CALLBACK_REMIND_MINUTES") or 30),
         callback_escalate_minutes=float(os.environ.get("LOTSE_CALLBACK_ESCALATE_MINUTES") or 120),
+        language_round_minutes=float(os.environ.get("LOTSE_LANGUAGE_ROUND_MINUTES") or 15),
         outbox_interval_seconds=float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS") or 0.5),
         telegram_messages_per_second=_int("LOTSE_TELEGRAM_MESSAGES_PER_SECOND", 30),
         retention_days=_int("LOTSE_RETENTION_DAYS", 90),

@@ -68,3 +68,8 @@ class Accompaniment(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     followup_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    language_round_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    """When it was offered privately to those who speak the client's language; cleared once it
+    is offered to the desk and every companion of the region (lotse/accompaniment/offering.py)."""

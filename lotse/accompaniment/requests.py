@@ -2,9 +2,9 @@
 
 As with callbacks (lotse/requests/callbacks.py), every state change writes the messages it
 causes to the outbox in the same transaction, and taking is one conditional UPDATE, so of two
-people pressing [Take] at the same moment exactly one wins. A request is offered in the region's
-desk group and privately to the region's volunteers who accompany; those who speak the client's
-language get it, or, if none of them does, all of them.
+people pressing [Take] at the same moment exactly one wins. A request is offered first to those
+of the region who speak the client's language, then to the desk and every volunteer of the
+region (lotse/accompaniment/offering.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lotse.accompaniment import offering
 from lotse.accompaniment.models import OPEN, Accompaniment, Volunteer
 from lotse.accompaniment.texts import client_text, desk_text, details, map_link, values
 from lotse.catalogue.places import area_chain
@@ -63,19 +64,6 @@ def _around(session: Session, request: Accompaniment) -> set[str]:
     return {a.name for a in area_chain(session, request.place)} | {request.region}
 
 
-def region_volunteers(session: Session, request: Accompaniment) -> list[Volunteer]:
-    """Active volunteers who accompany, in the request's region; those who speak the client's
-    language if there are any."""
-    around = _around(session, request)
-    found = [
-        v
-        for v in session.scalars(select(Volunteer).where(Volunteer.active.is_(True)))
-        if "accompaniment" in (v.skills or []) and around & set(v.regions or [])
-    ]
-    speaking = [v for v in found if request.language in (v.languages or [])]
-    return speaking or found
-
-
 def companion(session: Session, user_id: int, request: Accompaniment) -> Companion | None:
     """The facilitator or volunteer `user_id`, if they may see and take this request."""
     person = callbacks.facilitator(session, user_id)
@@ -84,27 +72,9 @@ def companion(session: Session, user_id: int, request: Accompaniment) -> Compani
     volunteer = session.scalar(
         select(Volunteer).where(Volunteer.telegram_user_id == user_id, Volunteer.active.is_(True))
     )
-    if volunteer is not None and volunteer in region_volunteers(session, request):
+    if volunteer is not None and volunteer in offering.region_volunteers(session, request):
         return Companion(user_id, volunteer.display_name, "volunteer", volunteer.ui_language)
     return None
-
-
-def _offer(session: Session, request: Accompaniment) -> None:
-    """Post the request with [Take] to the desk and to the region's volunteers."""
-    take = f"{ACCOMPANY_PREFIX}take:{request.id}"
-    chats: list[tuple[int, str]] = []
-    desk = callbacks.desk_for(session, request.place)
-    if desk is not None:
-        chats.append((desk.telegram_chat_id, desk.ui_language))
-    chats += [(v.telegram_user_id, v.ui_language) for v in region_volunteers(session, request)]
-    posts = []
-    for chat_id, language in chats:
-        body = desk_text(language, "new_request", **values(request, language))
-        message = enqueue(
-            session, chat_id, body, buttons=[[Button(desk_text(language, "take"), take)]]
-        )
-        posts.append([chat_id, message.id])
-    request.posts = posts
 
 
 def _edit_posts(session: Session, request: Accompaniment, key: str, **extra: str) -> None:
@@ -134,7 +104,7 @@ def book(session: Session, booking: Booking) -> Accompaniment:
     )
     session.add(request)
     session.flush()
-    _offer(session, request)
+    offering.offer(session, request)
     return request
 
 
@@ -241,7 +211,7 @@ def release(session: Session, request: Accompaniment, user_id: int) -> bool:
         return False
     _edit_posts(session, request, "released")
     _tell_client(session, request, "given_back")
-    _offer(session, request)
+    offering.offer(session, request)
     return True
 
 

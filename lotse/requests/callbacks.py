@@ -20,8 +20,8 @@ from lotse.catalogue.places import area_chain, holiday_calendar
 from lotse.catalogue.schedule import is_holiday
 from lotse.db import affected
 from lotse.models import utcnow
+from lotse.requests import matching
 from lotse.requests.desk import (
-    desk_post,
     facilitator_controls,
     request_values,
     txt,
@@ -137,20 +137,21 @@ def post_to_desk(session: Session, request: CallbackRequest) -> bool:
 
 
 def _post_to_desk(session: Session, request: CallbackRequest, desk: Desk) -> None:
-    text, buttons = desk_post(request, desk.ui_language)
-    message = enqueue(session, desk.telegram_chat_id, text, buttons=buttons, request_id=request.id)
-    request.desk_chat_id, request.desk_outbox_id = desk.telegram_chat_id, message.id
+    matching.post_to_desk(session, request, desk)  # with who of the team speaks the language
 
 
 def _edit_desk_post(session: Session, request: CallbackRequest, key: str, **values: str) -> None:
-    if request.desk_outbox_id is None or request.desk_chat_id is None:
+    """The desk post and the private offers of the language round say what became of it."""
+    posts = [*(request.private_posts or [])]
+    if request.desk_outbox_id is not None and request.desk_chat_id is not None:
+        posts.append([request.desk_chat_id, request.desk_outbox_id])
+    if not posts:
         return
-    desk = session.scalar(select(Desk).where(Desk.telegram_chat_id == request.desk_chat_id))
+    desk = session.scalar(select(Desk).where(Desk.region == request.region))
     language = desk.ui_language if desk else "de"
     text = txt(language, key, reference=request.reference, **values)
-    enqueue(
-        session, request.desk_chat_id, text, request_id=request.id, edit_of=request.desk_outbox_id
-    )
+    for chat_id, outbox_id in posts:
+        enqueue(session, chat_id, text, request_id=request.id, edit_of=outbox_id)
 
 
 def facilitator(session: Session, telegram_user_id: int) -> Facilitator | None:
@@ -330,7 +331,10 @@ def send_reminders(
     """Remind the desk of a request nobody took, then the coordinator; urgent ones 4× sooner.
     Safe with several gateway workers: each reminder is claimed before it is queued."""
     sent = 0
-    for request in session.scalars(select(CallbackRequest).where(CallbackRequest.status == "open")):
+    waiting = select(CallbackRequest).where(
+        CallbackRequest.status == "open", CallbackRequest.language_round_at.is_(None)
+    )  # not while it is still offered privately to those who speak the language
+    for request in session.scalars(waiting):
         factor = 4 if request.urgent else 1
         waited = now - request.created_at.replace(tzinfo=request.created_at.tzinfo or now.tzinfo)
         desk = session.scalar(select(Desk).where(Desk.region == request.region))

@@ -31,6 +31,8 @@ class Facilitator(Base):
     ui_language: Mapped[str] = mapped_column(String(8), default="de")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    away_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    """Absent through this day (`/away until …`): nothing is routed to them meanwhile."""
 
     def __str__(self) -> str:
         return self.display_name
@@ -86,6 +88,13 @@ class CallbackRequest(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    language_round_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    """When it was offered privately to those of the region who speak the client's language;
+    cleared once it is posted to the whole desk (lotse/requests/matching.py)."""
+    private_posts: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    """[[chat id, outbox id], …] of those private offers, edited when it is taken."""
 
     facilitator: Mapped[Facilitator | None] = relationship(lazy="joined")
 

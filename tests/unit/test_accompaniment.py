@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from actions.accompaniment import parse_day, parse_time
-from lotse.accompaniment import requests, volunteers
+from lotse.accompaniment import offering, requests, volunteers
 from lotse.accompaniment.models import Accompaniment, Volunteer
 from lotse.accompaniment.privacy import purge_accompaniments
 from lotse.catalogue.schedule import BERLIN
@@ -21,6 +21,7 @@ from lotse.runtime import cli
 
 DESK_CHAT = -100777
 APPOINTMENT = datetime(2026, 12, 8, 9, 30, tzinfo=BERLIN)
+ROUND = timedelta(minutes=15)
 
 
 @pytest.fixture()
@@ -83,18 +84,28 @@ def test_lotse_volunteer_add_and_list(db, capsys) -> None:
     assert cli.main(["volunteer", "remove", "--telegram-id", "611"]) == 0
 
 
-def test_an_arabic_request_goes_to_the_desk_and_the_arabic_speaking_volunteer(
+def test_an_arabic_request_goes_first_to_the_arabic_speaking_volunteer_then_to_everyone(
     session, region
 ) -> None:
     request = book(session)
     chats = {chat for chat, _ in request.posts}
-    assert chats == {
-        DESK_CHAT,
-        501,
-    }  # not Bernd (no Arabic), Chris (no accompaniment), Dana (Berlin)
+    assert chats == {501}  # not Bernd (no Arabic), Chris (no accompaniment), Dana (Berlin)
+    assert request.language_round_at is not None
     post = sent_to(session, 501)[-1]
     assert "Jobcenter" not in post.text and "Hauptstraße" not in post.text  # the address: later
+    assert "weil Sie Arabisch sprechen" in post.text
     assert post.buttons[0][0]["payload"] == f"@acc:take:{request.id}"
+    assert not sent_to(session, DESK_CHAT) and not sent_to(session, 502)
+
+    start = request.language_round_at
+    assert offering.post_after_round(session, start + timedelta(minutes=14), ROUND) == 0
+    assert offering.post_after_round(session, start + timedelta(minutes=15), ROUND) == 1
+    assert offering.post_after_round(session, start + timedelta(minutes=16), ROUND) == 0  # once
+    assert [chat for chat, _ in request.posts] == [501, DESK_CHAT, 502]
+    desk_post = sent_to(session, DESK_CHAT)[-1]
+    assert "🗣 Arabisch sprechen: Amal" in desk_post.text
+    assert "zuerst" not in sent_to(session, 502)[-1].text
+    assert len(sent_to(session, 501)) == 1  # Amal had it already
 
 
 def test_without_a_speaker_of_the_language_every_volunteer_of_the_region_gets_it(
