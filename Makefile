@@ -28,7 +28,7 @@ help:
 	@echo "make test     install, train, validate the Rasa data and run the whole test suite"
 	@echo "make install  create .venv (application) and .venv-rasa (Rasa 3.6, Python 3.10)"
 	@echo "make train    train the Rasa model when config.yml, domain/ or data/ changed"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff, the layering contracts (import-linter), mypy --strict on lotse/ bot/ admin/ actions/"
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed
 

@@ -262,7 +262,10 @@ class ActionSubmitAccompaniment(Action):
     ) -> list[dict[str, Any]]:
         language = tracker_language(tracker)
         reset = [SlotSet(slot, None) for slot in SLOTS]
-        say = lambda key, **v: dispatcher.utter_message(text=client_text(language, key, **v))  # noqa: E731
+
+        def say(key: str, **values: object) -> None:
+            dispatcher.utter_message(text=client_text(language, key, **values))
+
         try:
             existing = await in_session(lambda s: requests.open_request(s, tracker.sender_id))
         except Exception:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -36,7 +36,8 @@ def client_chat_id(tracker: Tracker) -> int:
     return telegram_chat(sender) or 0
 
 
-def parse_time(value: str) -> tuple[date, str] | None:
+def parse_time(value: object) -> tuple[date, str] | None:
+    """A `callback_time` slot ("2026-12-07:am") as day and part; anything else (None too): None."""
     day, _, part = str(value or "").partition(":")
     try:
         return (date.fromisoformat(day), part) if part in DAY_PARTS else None
@@ -170,7 +171,17 @@ class ActionAskPhoneShared(Action):
         return []
 
 
-def summary_values(tracker: Tracker, language: str) -> dict[str, str]:
+class SummaryValues(TypedDict):
+    """The placeholders of `utter_callback_summary` (passed to utter_message as keywords)."""
+
+    topic: str
+    place: str
+    language: str
+    time: str
+    contact: str
+
+
+def summary_values(tracker: Tracker, language: str) -> SummaryValues:
     parsed = parse_time(tracker.get_slot("callback_time")) or (utcnow().date(), "am")
     return {
         "topic": topic_label(tracker.get_slot("topic") or "", language),

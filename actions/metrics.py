@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Container
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from sanic import Request, Sanic
-from sanic.response import HTTPResponse, raw
+from sanic.response import BaseHTTPResponse, HTTPResponse, raw
 
 OTHER = "other"
 CALLS = Counter(
@@ -36,14 +37,14 @@ def action_label(request: Request, known: Container[str]) -> str:
     return name if isinstance(name, str) and name in known else OTHER
 
 
-def install(app: Sanic, known: Container[str]) -> None:
+def install(app: Sanic[Any, Any], known: Container[str]) -> None:
     """Time and count /webhook calls; serve /metrics. Before the token check, so refused calls
     (401) are counted too."""
 
     async def started(request: Request) -> None:
         request.ctx.lotse_started = time.perf_counter()
 
-    async def finished(request: Request, response: HTTPResponse) -> None:
+    async def finished(request: Request, response: BaseHTTPResponse) -> None:
         if request.path != "/webhook":
             return
         refused = response.status == 401  # no token: its body is not worth reading

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,8 +20,8 @@ from actions.slots import INTENT_TOPICS, is_new_question, latest_intent
 from lotse.catalogue.features import match_features
 from lotse.catalogue.hsds import RESIDENCE_STATUSES
 from lotse.catalogue.offers import (
-    AGE_GROUPS,
     UNKNOWN,
+    Offer,
     OfferQuery,
     SearchResult,
     find_offers,
@@ -29,6 +29,7 @@ from lotse.catalogue.offers import (
     questions_to_ask,
 )
 from lotse.catalogue.places import covered_regions, is_local, region_of, resolve_place, sub_areas
+from lotse.facts import AGE_GROUPS
 from lotse.i18n import section
 from lotse.insights import record_unmet
 from lotse.models import TOPICS, utcnow
@@ -77,7 +78,7 @@ def _answer_from_title(text: str, section_name: str, allowed: tuple[str, ...]) -
     for language in LANGUAGES:
         for code, title in (section(language, section_name) or {}).items():
             if code in allowed and said and said == fold(str(title)):
-                return code
+                return str(code)
     return None
 
 
@@ -91,7 +92,7 @@ class LotseFormValidation(FormValidationAction):
     already has an open request is asked nothing (the form's submit says so and offers to
     cancel it)."""
 
-    open_request: OpenRequestLookup | None = None
+    open_request: ClassVar[OpenRequestLookup | None] = None
     """A booking form's lookup of the client's open request (None: the form books nothing)."""
 
     def name(self) -> str:  # abstract base: never registered under this name
@@ -272,7 +273,10 @@ class ActionFindOffers(Action):
             shown = offers[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
             has_more = len(offers) > (page + 1) * PAGE_SIZE
             general = general_counselling(session, query)[:PAGE_SIZE] if not offers else []
-            render = lambda items: [card_message(o, language, now, status) for o in items]  # noqa: E731
+
+            def render(items: list[Offer]) -> list[dict[str, object]]:
+                return [card_message(o, language, now, status) for o in items]
+
             return render(shown), has_more, render(general)
 
         cards, has_more, general = await in_session(search)

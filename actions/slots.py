@@ -196,7 +196,7 @@ class ValidateSlotMappings(ValidationAction):
         if (tracker.latest_message or {}).get("possible_danger"):
             # an unsure reading of danger (nlu/safety_net.py): the numbers first, then the answer
             dispatcher.utter_message(response="utter_danger_hint")
-        events = await super().run(dispatcher, tracker, domain)
+        events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
         try:
             await in_session(lambda session: _log_question(session, tracker, events))
         except Exception:  # statistics must never cost an answer

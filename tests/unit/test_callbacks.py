@@ -458,3 +458,13 @@ def test_deactivating_in_the_admin_hands_back_the_requests(
         assert not s.get(Facilitator, anna_id).active
         request = s.get(CallbackRequest, request_id)
         assert request.status == "open" and request.facilitator_id is None
+
+
+def test_the_callback_time_slot_is_read_whatever_it_holds() -> None:
+    """The form's `callback_time` slot as day and part; an empty, unset or foreign value is no
+    time (the summary then says the next morning, the booking fails politely)."""
+    from actions.callbacks import parse_time
+
+    assert parse_time("2026-12-07:pm") == (date(2026, 12, 7), "pm")
+    for value in (None, "", 7, "2026-12-07", "2026-12-07:night", "tomorrow:am", ["x"]):
+        assert parse_time(value) is None, value
