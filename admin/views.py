@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from wtforms import StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from admin.exports import NeutralisedExportView
 from lotse.audit import AuditLog
+from lotse.catalogue.features import FEATURES
 from lotse.catalogue.hsds import (
     RESIDENCE_STATUSES,
     Area,
@@ -36,6 +38,14 @@ from lotse.requests import registry
 from lotse.requests.models import CallbackRequest, Desk, Facilitator
 
 EXTRA = ("hours_text", "phones_text", "languages_text", "statuses_text")
+FEATURE_LABELS = {
+    "childcare": "Kinderbetreuung während des Angebots",
+    "evening": "Abends oder am Wochenende (neben der Arbeit)",
+    "youth_career": "Begleitung junger Menschen in Ausbildung und Beruf "
+    "(AVdual, Jugendberufshilfe)",
+}
+"""The offer features (lotse/catalogue/features.py) as the admin names them."""
+assert set(FEATURE_LABELS) == set(FEATURES)
 
 
 def _check(parser: Any) -> Any:
@@ -86,6 +96,7 @@ class ServiceAdmin(NeutralisedExportView, model=Service):
         Service.maximum_age,
         Service.assured_date,
         Service.source,
+        Service.features,
     ]
     column_labels = {
         "hours_text": "Öffnungszeiten (z. B. Mo-Fr 09:00-12:00; Do 14:00-18:00)",
@@ -117,6 +128,14 @@ class ServiceAdmin(NeutralisedExportView, model=Service):
                 "Nur für Aufenthaltsstatus",
                 validators=[_check_statuses],
                 description="leer = für alle; sonst z. B. asylum_seeker,tolerated",
+            )
+            features = SelectMultipleField(
+                "Merkmale",
+                choices=list(FEATURE_LABELS.items()),
+                widget=ListWidget(prefix_label=False),
+                option_widget=CheckboxInput(),
+                description="wonach Menschen suchen: mit diesen Merkmalen steht das Angebot "
+                "vorn, wenn jemand danach fragt (wie die Spalte features der Matrix)",
             )
 
         return ServiceForm

@@ -213,3 +213,30 @@ async def test_foreign_origin_and_login_flood_are_refused(admin) -> None:
             )
             codes.append(r.status_code)
         assert codes[-1] == 429
+
+
+async def test_offer_features_are_ticked_in_the_admin(lotse, admin, page) -> None:
+    """Childcare, evening, youth career help: checkboxes on the offer's form (issue 19)."""
+    url = lotse.env["DATABASE_URL"]
+    sid = service_id(url, "Mieterberatung Neukölln")
+    with session_scope(url) as s:
+        assert not s.get(Service, sid).features
+    await login(page, admin)
+    await page.goto(f"{admin}/admin/service/edit/{sid}")
+    await page.get_by_label("Kinderbetreuung während des Angebots").check()
+    await page.get_by_label("Abends oder am Wochenende (neben der Arbeit)").check()
+    await page.click("input[type=submit][name=save]")
+    await page.wait_for_load_state()
+    with session_scope(url) as s:
+        assert sorted(s.get(Service, sid).features) == ["childcare", "evening"]
+        entry = s.scalars(
+            select(AuditLog).where(AuditLog.row_id == sid).order_by(AuditLog.id.desc())
+        ).first()
+        assert entry is not None and entry.actor == "Amina Schulz" and "features" in entry.changes
+    await page.goto(f"{admin}/admin/service/edit/{sid}")  # the form shows what is stored
+    assert await page.get_by_label("Kinderbetreuung während des Angebots").is_checked()
+    await page.get_by_label("Abends oder am Wochenende (neben der Arbeit)").uncheck()
+    await page.click("input[type=submit][name=save]")
+    await page.wait_for_load_state()
+    with session_scope(url) as s:
+        assert s.get(Service, sid).features == ["childcare"]

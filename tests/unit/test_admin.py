@@ -117,3 +117,45 @@ def test_login_pages_and_origin_check(client: TestClient) -> None:
         headers={"Origin": "https://evil.example"},
     )
     assert foreign.status_code == 403
+
+
+def edit_service(client: TestClient, sid: str, **changes: object) -> str:
+    """Post the offer's edit form as the browser would: every field as it is, plus `changes`."""
+    import re
+
+    form = client.get(f"/admin/service/edit/{sid}").text
+    data: dict[str, object] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name or 'type="checkbox"' in tag or 'type="submit"' in tag:
+            continue
+        data[name.group(1)] = value.group(1) if value else ""
+    for area in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', form):
+        data[area.group(1)] = area.group(2).strip()
+    for box in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option[^>]*selected[^>]*value="([^"]*)"', box.group(2))
+        chosen = chosen or re.search(r'<option[^>]*value="([^"]*)"[^>]*selected', box.group(2))
+        if chosen:
+            data[box.group(1)] = chosen.group(1)
+    data.update(changes)
+    data["save"] = "Save"
+    return client.post(f"/admin/service/edit/{sid}", data=data).text
+
+
+def test_offer_features_are_edited_in_the_admin_and_checked(client: TestClient, url: str) -> None:
+    client.post("/admin/login", data={"username": "Amina", "password": PASSWORD})
+    form = client.get("/admin/service/edit/loe-kita").text
+    assert 'type="checkbox"' in form and "Kinderbetreuung während des Angebots" in form
+    edit_service(client, "loe-kita", features=["childcare", "evening"])
+    with session_scope(url) as s:
+        assert sorted(s.get(Service, "loe-kita").features) == ["childcare", "evening"]
+        entry = s.scalars(select(AuditLog).where(AuditLog.row_id == "loe-kita")).all()[-1]
+        assert entry.actor == "Amina" and entry.changes["features"][1] == ["childcare", "evening"]
+    refused = edit_service(client, "loe-kita", features=["childcare", "sauna"])
+    assert "&#39;sauna&#39; is not a valid choice" in refused  # the form again, with the reason
+    with session_scope(url) as s:
+        assert sorted(s.get(Service, "loe-kita").features) == ["childcare", "evening"]
+    edit_service(client, "loe-kita")  # nothing ticked: no features
+    with session_scope(url) as s:
+        assert s.get(Service, "loe-kita").features == []
