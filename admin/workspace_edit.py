@@ -143,11 +143,11 @@ def save_assessment(
             wanted[field] = value
     if problems:
         raise CaseError(" ".join(problems))
-    for field, value in wanted.items():
-        if value is None:
+    for field, new in wanted.items():
+        if new is None:
             assessment.delete_field(session, case, field)
         else:
-            assessment.set_field(session, case, field, value, person.display_name)
+            assessment.set_field(session, case, field, new, person.display_name)
     if wanted:
         access.audit(session, person, "update", "assessment_field", str(case.id), list(wanted))
     return list(wanted)
