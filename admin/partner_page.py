@@ -1,5 +1,6 @@
 """The page a partner organisation opens from its link (lotse/partners/links.py): no account,
-valid 14 days, its own offers and contacts only; "still valid" or corrections for approval."""
+valid 14 days, its own offers and contacts only; "still valid" or corrections for approval — of
+an offer, or of a contact person (changed, new, to be removed)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ FIELDS = {
     "hours": "Öffnungszeiten (z. B. Mo-Fr 09:00-12:00)",
     "description": "Beschreibung",
 }
+CONTACT_FIELDS = {
+    "name": "Name",
+    "function": "Funktion",
+    "phone": "Telefon (Durchwahl)",
+    "email": "E-Mail",
+    "substitute": "Vertretung",
+}
 REFUSED = (
     "Dieser Link ist abgelaufen oder ungültig. Bitte bitten Sie die Verwaltung um einen neuen Link."
 )
@@ -40,6 +48,8 @@ def partner_routes(templates_dir: str) -> list[Route]:
 
         def work(session: Any) -> dict[str, Any] | None:
             nonlocal problem
+            sent: dict[str, str] = {}
+            sent_contact = ""  # the contact form sent back with a problem: its values stay
             link = links.open_link(session, token)
             if link is None:
                 return None
@@ -48,16 +58,34 @@ def partner_routes(templates_dir: str) -> list[Route]:
                 if form.get("action") == "confirm":
                     links.confirm(session, link, who)
                     return {"redirect": "confirmed"}
-                values = {f: str(form.get(f) or "") for f in FIELDS}
-                proposal = links.Proposal(
-                    str(form.get("service") or ""), values, str(form.get("note") or "")
-                )
-                try:
-                    found = links.propose(session, link, proposal, who)
-                except Invalid as exc:
-                    problem = str(exc)
+                if form.get("action") == "contact":
+                    raw = str(form.get("contact") or "")
+                    sent = {c: str(form.get(f"contact_{c}") or "") for c in CONTACT_FIELDS}
+                    try:
+                        found = links.propose_contact(
+                            session,
+                            link,
+                            int(raw) if raw.isdigit() else None,
+                            sent,
+                            who,
+                            remove=form.get("remove") == "1",
+                        )
+                    except Invalid as exc:
+                        problem = str(exc)
+                        sent_contact = raw or "new"
+                    else:
+                        return {"redirect": "corrected" if found else "unchanged"}
                 else:
-                    return {"redirect": "corrected" if found else "unchanged"}
+                    values = {f: str(form.get(f) or "") for f in FIELDS}
+                    proposal = links.Proposal(
+                        str(form.get("service") or ""), values, str(form.get("note") or "")
+                    )
+                    try:
+                        found = links.propose(session, link, proposal, who)
+                    except Invalid as exc:
+                        problem = str(exc)
+                    else:
+                        return {"redirect": "corrected" if found else "unchanged"}
             offers = links.offers_of(session, link.organization_id)
             return {
                 "organization": link.organization.name,
@@ -67,14 +95,18 @@ def partner_routes(templates_dir: str) -> list[Route]:
                 ],
                 "contacts": [
                     {
+                        "id": c.id,
                         "name": c.name,
                         "function": c.function,
                         "phone": c.phone,
                         "email": c.email,
                         "substitute": c.substitute,
+                        "offer": c.service.name if c.service else "",
                     }
                     for c in contacts_of(session, link.organization_id)
                 ],
+                "sent": sent,
+                "sent_contact": sent_contact,
             }
 
         context = await in_session(work)
@@ -82,7 +114,9 @@ def partner_routes(templates_dir: str) -> list[Route]:
             return HTMLResponse(f"<!doctype html><p id='refused'>{REFUSED}</p>", status_code=410)
         if "redirect" in context:
             return RedirectResponse(f"/partner/{token}?done={context['redirect']}", 303)
-        context.update(fields=FIELDS, message=message, problem=problem)
+        context.update(
+            fields=FIELDS, contact_fields=CONTACT_FIELDS, message=message, problem=problem
+        )
         return templates.TemplateResponse(
             request, "partner.html", context, status_code=400 if problem else 200
         )

@@ -115,7 +115,7 @@ class PartnersView(BaseView):
                     {
                         "id": c.id,
                         "organization": c.organization.name,
-                        "offer": c.service.name,
+                        "offer": c.service.name if c.service else _contact_label(session, c),
                         "changes": c.changes,
                         "note": c.note,
                         "by": c.submitted_by,
@@ -177,6 +177,14 @@ class PartnersView(BaseView):
                     lambda s: links.decide(s, int(correction), action == "approve", actor)
                 )
         return RedirectResponse(target, status_code=303)
+
+
+def _contact_label(session: Any, correction: links.PartnerCorrection) -> str:
+    """What a partner's contact correction is about: the person, or a new one."""
+    if correction.contact_id is None:
+        return "Kontaktperson: neu"
+    person = session.get(PartnerContact, correction.contact_id)
+    return f"Kontaktperson: {person.name}" if person else "Kontaktperson: (inzwischen entfernt)"
 
 
 def _audit_download(session: Any, actor: str, region: str, kind: str) -> None:

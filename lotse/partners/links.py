@@ -1,7 +1,10 @@
 """Partner links: keeping the matrix current between workshops. An administrator sends each
 organisation a link (valid 14 days, no account) to a page with its offers and contacts; there it
-confirms "still valid" (the offers' `assured_date` becomes today) or proposes corrections, which
-wait for an administrator's approval. Every change is made under an actor, so it is audited.
+confirms "still valid" (the offers' `assured_date` becomes today) or proposes corrections of an
+offer or of a contact person (changed, new or to be removed), which wait for an administrator's
+approval. Every change is made under an actor, so it is audited; a contact correction's values
+leave the correction once decided (they are staff's personal data, then in `partner_contact` or
+discarded).
 
 Only a hash of the link's token is stored (as for admin sessions): a database dump opens no page.
 """
@@ -17,6 +20,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lotse.audit import acting_as
+from lotse.catalogue.contacts import CONTACT_COLUMNS, PartnerContact
 from lotse.catalogue.hsds import Organization, Phone, Schedule, Service
 from lotse.catalogue.records import Invalid, check_email, check_hours, check_phone, check_url
 from lotse.catalogue.schedule import format_hours, rule_from_schedule, rules_to_byday
@@ -52,9 +56,14 @@ class PartnerCorrection(Base):
     organization_id: Mapped[str] = mapped_column(
         ForeignKey("organization.id", ondelete="CASCADE"), index=True
     )
-    service_id: Mapped[str] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
+    service_id: Mapped[str | None] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), nullable=True
+    )
+    """The offer corrected; None: a contact person's correction."""
+    contact_id: Mapped[int | None] = mapped_column(nullable=True)
+    """The contact person corrected or to be removed; None (without an offer): a new person."""
     changes: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
-    """{field: [before, proposed]}"""
+    """{field: [before, proposed]}; a contact's fields are `contact_<column>`, `contact_remove`."""
     note: Mapped[str] = mapped_column(Text, default="")
     submitted_by: Mapped[str] = mapped_column(String(120), default="")
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -62,8 +71,12 @@ class PartnerCorrection(Base):
     decided_by: Mapped[str] = mapped_column(String(120), default="")
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    service: Mapped[Service] = relationship()
+    service: Mapped[Service | None] = relationship()
     organization: Mapped[Organization] = relationship()
+
+    @property
+    def is_contact(self) -> bool:
+        return self.service_id is None
 
 
 def _hash(token: str) -> str:
@@ -192,6 +205,62 @@ def propose(
     return correction
 
 
+CONTACT_LIMITS = {"name": 120, "function": 120, "phone": 60, "email": 200, "substitute": 120}
+
+
+def propose_contact(
+    session: Session,
+    link: PartnerLink,
+    contact_id: int | None,
+    values: dict[str, str],
+    who: str,
+    remove: bool = False,
+) -> PartnerCorrection | None:
+    """A contact person's correction waiting for approval: changed values of one of the
+    organisation's persons (`contact_id`), a new person (None), or a removal. None if nothing
+    differs. Raises Invalid (the field's name first) as the matrix import would."""
+    person = session.get(PartnerContact, contact_id) if contact_id is not None else None
+    if contact_id is not None and (
+        person is None or person.organization_id != link.organization_id
+    ):
+        raise Invalid("contact: not one of this organisation's contact persons")
+    before = {c: str(getattr(person, c) or "") if person else "" for c in CONTACT_COLUMNS}
+    changes: dict[str, list[str]] = {}
+    if remove:
+        if person is None:
+            raise Invalid("contact: choose the person to remove")
+        changes["contact_remove"] = [person.name, ""]
+    else:
+        after = {c: (values.get(c) or "").strip()[: CONTACT_LIMITS[c]] for c in CONTACT_COLUMNS}
+        if not after["name"]:
+            raise Invalid("name: must not be empty")
+        try:
+            if after["phone"]:
+                check_phone(after["phone"])
+        except Invalid as exc:
+            raise Invalid(f"phone: {exc}") from None
+        try:
+            check_email(after["email"])
+        except Invalid as exc:
+            raise Invalid(f"email: {exc}") from None
+        changes = {
+            f"contact_{c}": [before[c], after[c]] for c in CONTACT_COLUMNS if after[c] != before[c]
+        }
+    if not changes:
+        return None
+    correction = PartnerCorrection(
+        organization_id=link.organization_id,
+        service_id=None,
+        contact_id=contact_id,
+        changes=changes,
+        submitted_by=who.strip()[:120] or "ohne Namen",
+    )
+    with acting_as(f"Partnerlink {link.organization_id}: {correction.submitted_by}"):
+        session.add(correction)
+        session.flush()
+    return correction
+
+
 def pending(session: Session) -> list[PartnerCorrection]:
     return list(
         session.scalars(
@@ -208,8 +277,12 @@ def decide(session: Session, correction_id: int, approve: bool, admin: str) -> b
     if correction is None or correction.status != "pending":
         return False
     with acting_as(admin):
-        if approve:
+        if approve and correction.is_contact:
+            approve = _apply_contact(session, correction)
+        elif approve:
             _apply(session, correction)
+        if correction.is_contact:  # staff's data: now in partner_contact, or discarded
+            correction.changes = {field: ["…", "…"] for field in correction.changes}
         correction.status = "approved" if approve else "rejected"
         correction.decided_by = admin
         correction.decided_at = utcnow()
@@ -217,8 +290,33 @@ def decide(session: Session, correction_id: int, approve: bool, admin: str) -> b
     return True
 
 
+def _apply_contact(session: Session, correction: PartnerCorrection) -> bool:
+    """Change, add or remove the person; False if the person is gone meanwhile."""
+    values = {f.removeprefix("contact_"): v[1] for f, v in correction.changes.items()}
+    if correction.contact_id is None:
+        session.add(
+            PartnerContact(
+                organization_id=correction.organization_id,
+                **{c: values.get(c, "") for c in CONTACT_COLUMNS},
+            )
+        )
+        return True
+    person = session.get(PartnerContact, correction.contact_id)
+    if person is None or person.organization_id != correction.organization_id:
+        return False
+    if "remove" in values:
+        session.delete(person)
+        return True
+    for column in CONTACT_COLUMNS:
+        if column in values:
+            setattr(person, column, values[column])
+    person.updated_at = utcnow()
+    return True
+
+
 def _apply(session: Session, correction: PartnerCorrection) -> None:
     service = correction.service
+    assert service is not None  # an offer's correction
     values = {field: change[1] for field, change in correction.changes.items()}
     if "email" in values:
         service.email = values["email"]

@@ -20,7 +20,7 @@ def empty_db(tmp_path: Path) -> str:
 
 def test_migrations_are_idempotent(empty_db: str) -> None:
     migrate.upgrade(empty_db)
-    assert migrate.current(empty_db) == "0016"
+    assert migrate.current(empty_db) == "0017"
 
 
 def test_button_tokens_are_bound_to_their_conversation(empty_db: str) -> None:
