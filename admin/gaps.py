@@ -16,7 +16,7 @@ from lotse.models import utcnow
 from lotse.partners import gaps
 
 A4 = (595.28, 841.89)
-MAX_ROWS = 14  # per table: one page
+MAX_ROWS = 10  # per table: four tables on one page
 
 
 class GapRadarView(BaseView):
@@ -62,7 +62,7 @@ class GapRadarView(BaseView):
 
 
 def to_pdf(radar: gaps.Radar) -> bytes:
-    """One A4 page: the three tables, each cut to its largest rows."""
+    """One A4 page: the four tables, each cut to its largest rows."""
     from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
 
@@ -87,6 +87,7 @@ def to_pdf(radar: gaps.Radar) -> bytes:
     tables = [
         ("Wo nichts passte: Ort und Bereich", ("Ort", "Bereich"), radar.places),
         ("Wo nichts passte: Aufenthaltsstatus", ("Status", "Bereich"), radar.statuses),
+        ("Wo nichts passte: Altersgruppe", ("Alter", "Bereich"), radar.ages),
         (
             "Gefragt in Sprachen, die das Angebot nicht spricht",
             ("Angebot", "Sprache"),

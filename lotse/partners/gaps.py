@@ -31,6 +31,8 @@ class Radar:
     """(place, activity area, count) where nothing fitted"""
     statuses: list[tuple[str, str, int]] = field(default_factory=list)
     """(residence status, activity area, count) where nothing fitted"""
+    ages: list[tuple[str, str, int]] = field(default_factory=list)
+    """(age group, activity area, count) where nothing fitted"""
     languages: list[tuple[str, str, int]] = field(default_factory=list)
     """(offer, language, count): found, but not in the asker's language"""
     hidden: int = 0
@@ -38,7 +40,7 @@ class Radar:
 
     @property
     def empty(self) -> bool:
-        return not (self.places or self.statuses or self.languages)
+        return not (self.places or self.statuses or self.ages or self.languages)
 
 
 def activity_label(topic: str, subtopic: str) -> str:
@@ -52,6 +54,13 @@ def status_label(code: str) -> str:
     if not code:
         return "nicht gefragt"
     labels = section("de", "lotse_residence_status") or {}
+    return str(labels.get(code, code))
+
+
+def age_label(code: str) -> str:
+    if not code:
+        return "nicht gefragt"
+    labels = section("de", "lotse_age_groups") or {}
     return str(labels.get(code, code))
 
 
@@ -81,17 +90,20 @@ def radar(session: Session, region: str, quarter: str) -> Radar:
     result = Radar(region=region, quarter=quarter)
     places: Counter[tuple[str, str]] = Counter()
     statuses: Counter[tuple[str, str]] = Counter()
+    ages: Counter[tuple[str, str]] = Counter()
     languages: Counter[tuple[str, str]] = Counter()
     for row in rows:
         activity = activity_label(row.topic, row.subtopic)
         if row.kind in UNMET:
             places[(row.place, activity)] += 1
             statuses[(status_label(row.residence_status), activity)] += 1
+            ages[(age_label(row.age_group), activity)] += 1
         else:
             for service_id in row.service_ids or []:
                 languages[(service_id, row.language)] += 1
     result.places = _shown(places, result)
     result.statuses = _shown(statuses, result)
+    result.ages = _shown(ages, result)
     wanted = {sid for sid, _ in languages}
     names: dict[str, str] = {
         row.id: row.name

@@ -139,6 +139,7 @@ def test_the_radar_hides_counts_below_five(database_url: str) -> None:
         radar = gaps.radar(s, "Landkreis Lörrach", "2026-Q3")
         assert radar.places == [("Weil am Rhein", "Anerkennung ausländischer Abschlüsse", 6)]
         assert radar.statuses == [("Duldung", "Anerkennung ausländischer Abschlüsse", 6)]
+        assert radar.ages == [("nicht gefragt", "Anerkennung ausländischer Abschlüsse", 8)]
         assert radar.languages == [
             ("Jobcenter Landkreis Lörrach – Standort Lörrach", "Persisch (Farsi / Dari)", 5)
         ]
@@ -164,9 +165,11 @@ def test_the_admin_shows_the_radar_and_its_pdf(admin_client: TestClient, db: str
         topic="work",
         subtopic="recognition",
         residence_status="tolerated",
+        age_group="18_26",
     )
     page = admin_client.get("/admin/gaps")
     assert "Weil am Rhein" in page.text and ">7<" in page.text
+    assert "18 bis 26" in page.text.split('id="radar-ages"')[1]
     pdf = admin_client.get(
         "/admin/gaps",
         params={"region": "Landkreis Lörrach", "quarter": "2026-Q3", "format": "pdf"},
@@ -175,5 +178,23 @@ def test_the_admin_shows_the_radar_and_its_pdf(admin_client: TestClient, db: str
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "Lückenradar Landkreis Lörrach" in text and "Weil am Rhein" in text
+    assert "Altersgruppe" in text and "18 bis 26" in text
+    for n in range(12):  # every table over-full: still one page
+        _fill(
+            db,
+            5,
+            kind="no_offer",
+            region="Landkreis Lörrach",
+            place=f"Ort {n}",
+            topic="work",
+            subtopic=f"bereich_{n}",
+            residence_status="tolerated",
+            age_group="27_plus",
+        )
+    full = admin_client.get(
+        "/admin/gaps",
+        params={"region": "Landkreis Lörrach", "quarter": "2026-Q3", "format": "pdf"},
+    )
+    assert len(PdfReader(io.BytesIO(full.content)).pages) == 1
     missing = admin_client.get("/admin/gaps", params={"region": "Atlantis"})
     assert missing.status_code == 404
