@@ -9,6 +9,7 @@ Every view is audited; contacts are logged by row, never by value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,6 +41,8 @@ STATUS_NAMES = {
     "cancelled": "abgesagt",
 }
 HIDDEN = "hidden"
+PICTOGRAM = re.compile(r"^\W+")
+"""What a topic's button label starts with (🏠): not every browser font has it."""
 NOT_VISIBLE = "Diese Anfrage gibt es nicht oder Sie dürfen sie nicht sehen."
 
 
@@ -65,7 +68,7 @@ def _summary(request: CallbackRequest) -> dict[str, Any]:
         "reference": request.reference,
         "status": STATUS_NAMES.get(request.status, request.status),
         "urgent": request.urgent,
-        "topic": values["topic"],
+        "topic": PICTOGRAM.sub("", values["topic"]),
         "place": values["place"],
         "language": values["language"],
         "time": values["time"],
