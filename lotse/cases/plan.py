@@ -178,10 +178,8 @@ def review(
     session: Session, case: Case, by: str, reason: str, next_review_on: date | None
 ) -> PlanVersion:
     """A Fortschreibung: the plan as it stands now becomes version n+1, with what changed since
-    the last version (`snapshot["changes"]`, lotse/cases/plan_edit.py) and why; the next review
+    the last version (`snapshot["changes"]`, `changes_since`) and why; the next review
     date is set (and its reminder armed again)."""
-    from lotse.cases.plan_edit import changes_since
-
     reason = reason.strip()
     if not reason:
         raise CaseError("say what changed and why")
@@ -266,3 +264,55 @@ def step_label(session: Session, step: PlanStep, language: str) -> str:
         name = card.name if card else step.offer_id
         return f"{name} — {step.text}" if step.text else name
     return step.text
+
+
+def _key(item: dict[str, Any]) -> str:
+    """Items of a snapshot by id (snapshots before ids were kept: by their wording)."""
+    if item.get("id") is not None:
+        return f"id:{item['id']}"
+    return f"text:{item.get('area')}:{item.get('offer_id')}:{item.get('text')}"
+
+
+def changes_since(before: dict[str, Any] | None, now: dict[str, Any]) -> list[dict[str, Any]]:
+    """What changed between two snapshots of a plan: goals and steps added or removed, a step's
+    status, due date or who changed. Each change names its kind, area and item, and for a change
+    the value before and after; the first review lists everything as added."""
+    before = before or {"goals": [], "steps": []}
+    out: list[dict[str, Any]] = []
+    for kind in ("goals", "steps"):
+        old = {_key(i): i for i in before.get(kind, [])}
+        new = {_key(i): i for i in now.get(kind, [])}
+        single = kind[:-1]
+        for key, item in new.items():
+            if key not in old:
+                out.append({"change": f"{single}_added", "item": item})
+        for key, item in old.items():
+            if key not in new:
+                out.append({"change": f"{single}_removed", "item": item})
+        if kind == "steps":
+            for key in (k for k in new if k in old):
+                for part in ("status", "due_on", "who", "text", "offer_id", "area"):
+                    if old[key].get(part) != new[key].get(part):
+                        out.append(
+                            {
+                                "change": f"step_{part}",
+                                "item": new[key],
+                                "from": old[key].get(part),
+                                "to": new[key].get(part),
+                            }
+                        )
+        elif kind == "goals":
+            for key in (k for k in new if k in old):
+                if (old[key].get("text"), old[key].get("area")) != (
+                    new[key].get("text"),
+                    new[key].get("area"),
+                ):
+                    out.append(
+                        {
+                            "change": "goal_changed",
+                            "item": new[key],
+                            "from": old[key].get("text"),
+                            "to": new[key].get("text"),
+                        }
+                    )
+    return out

@@ -1,6 +1,6 @@
 """Editing the integration plan after it was written: a goal's area and wording, a step's every
-part (offer or free text, who, due date, status, comment), dropping a goal or a step, and what
-changed since the last review (`changes_since`), which a review (Fortschreibung) records.
+part (offer or free text, who, due date, status, comment), dropping a goal or a step. What
+changed since the last review is found by `plan.changes_since`.
 
 Every function checks its input and raises CaseError with the reason before it changes anything,
 so a caller can show the reason and the submitted values again.
@@ -9,7 +9,6 @@ so a caller can show the reason and the submitted values again.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -111,55 +110,3 @@ def drop_step(session: Session, case: Case, step: PlanStep, by: str) -> None:
         raise CaseError("no such step in this case")
     log_event(session, case, "change", by, f"step {step.id} removed")
     session.execute(delete(PlanStep).where(PlanStep.id == step.id))
-
-
-def _key(item: dict[str, Any]) -> str:
-    """Items of a snapshot by id (snapshots before ids were kept: by their wording)."""
-    if item.get("id") is not None:
-        return f"id:{item['id']}"
-    return f"text:{item.get('area')}:{item.get('offer_id')}:{item.get('text')}"
-
-
-def changes_since(before: dict[str, Any] | None, now: dict[str, Any]) -> list[dict[str, Any]]:
-    """What changed between two snapshots of a plan: goals and steps added or removed, a step's
-    status, due date or who changed. Each change names its kind, area and item, and for a change
-    the value before and after; the first review lists everything as added."""
-    before = before or {"goals": [], "steps": []}
-    out: list[dict[str, Any]] = []
-    for kind in ("goals", "steps"):
-        old = {_key(i): i for i in before.get(kind, [])}
-        new = {_key(i): i for i in now.get(kind, [])}
-        single = kind[:-1]
-        for key, item in new.items():
-            if key not in old:
-                out.append({"change": f"{single}_added", "item": item})
-        for key, item in old.items():
-            if key not in new:
-                out.append({"change": f"{single}_removed", "item": item})
-        if kind == "steps":
-            for key in (k for k in new if k in old):
-                for part in ("status", "due_on", "who", "text", "offer_id", "area"):
-                    if old[key].get(part) != new[key].get(part):
-                        out.append(
-                            {
-                                "change": f"step_{part}",
-                                "item": new[key],
-                                "from": old[key].get(part),
-                                "to": new[key].get(part),
-                            }
-                        )
-        elif kind == "goals":
-            for key in (k for k in new if k in old):
-                if (old[key].get("text"), old[key].get("area")) != (
-                    new[key].get("text"),
-                    new[key].get("area"),
-                ):
-                    out.append(
-                        {
-                            "change": "goal_changed",
-                            "item": new[key],
-                            "from": old[key].get("text"),
-                            "to": new[key].get("text"),
-                        }
-                    )
-    return out

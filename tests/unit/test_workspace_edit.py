@@ -288,7 +288,7 @@ def test_changes_since_the_last_version() -> None:
             {"id": 7, "area": "housing", "text": "WBS", "status": "planned", "due_on": None},
         ],
     }
-    from lotse.cases.plan_edit import changes_since
+    from lotse.cases.plan import changes_since
 
     kinds = [(c["change"], c.get("from"), c.get("to")) for c in changes_since(before, now)]
     assert kinds == [
