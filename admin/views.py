@@ -43,6 +43,9 @@ FEATURE_LABELS = {
     "evening": "Abends oder am Wochenende (neben der Arbeit)",
     "youth_career": "Begleitung junger Menschen in Ausbildung und Beruf "
     "(AVdual, Jugendberufshilfe)",
+    "online": "Auch online (per Video, digital)",
+    "women_only": "Nur für Frauen",
+    "free_of_charge": "Kostenlos",
 }
 """The offer features (lotse/catalogue/features.py) as the admin names them."""
 assert set(FEATURE_LABELS) == set(FEATURES)

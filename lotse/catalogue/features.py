@@ -1,5 +1,6 @@
 """Offer features people filter by (childcare during the course, evening / alongside work, youth
-career companions): the codes, and finding them in a client's words (data/catalogue/features.yml).
+career companions, online, women only, free of charge): the codes, and finding them in a
+client's words (data/catalogue/features.yml).
 
 Like subtopics, features are recognised by keywords in any of the eight languages, so a region adds
 words without retraining. A search with features ranks the offers that have them first.
@@ -17,10 +18,17 @@ from lotse.settings import PROJECT_ROOT
 from lotse.text import fold
 
 FEATURES_FILE = PROJECT_ROOT / "data" / "catalogue" / "features.yml"
-FEATURES: tuple[str, ...] = ("childcare", "evening", "youth_career")
+FEATURES: tuple[str, ...] = (
+    "childcare",
+    "evening",
+    "youth_career",
+    "online",
+    "women_only",
+    "free_of_charge",
+)
 """What an offer can have: `childcare` (children looked after during the course), `evening`
 (evenings or weekends, alongside work), `youth_career` (youth career help: AVdual companions,
-Jugendberufshilfe)."""
+Jugendberufshilfe), `online` (also by video or online), `women_only`, `free_of_charge`."""
 
 
 @cache

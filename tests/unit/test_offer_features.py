@@ -43,6 +43,11 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
         ("کلاس آلمانی با مراقبت از کودک می‌خواهم", {"childcare"}),
         ("je cherche un cours du soir", {"evening"}),
         ("Wo finde ich einen AVdual-Begleiter oder die Jugendberufshilfe?", {"youth_career"}),
+        ("Gibt es einen kostenlosen Deutschkurs online?", {"free_of_charge", "online"}),
+        ("Ich suche einen Deutschkurs nur für Frauen", {"women_only"}),
+        ("je cherche un cours gratuit en ligne", {"free_of_charge", "online"}),
+        ("Є безкоштовний курс для жінок?", {"free_of_charge", "women_only"}),
+        ("هل توجد دورة للنساء فقط عبر الإنترنت؟", {"women_only", "online"}),
         ("Ich suche einen Deutschkurs in Lörrach", set()),
     ],
 )
