@@ -281,6 +281,7 @@ class CaseFlow:
             handover(session, case, person, target, note.strip())
         except CaseError as error:
             return staff_text(lang, "handover_refused", reason=str(error))
+        access.audit(session, person, "update", "case_file", str(case.id), ["facilitator_id"])
         return staff_text(lang, "handover_done", reference=case.reference, name=target.display_name)
 
 

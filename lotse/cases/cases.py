@@ -181,7 +181,8 @@ def handover(session: Session, case: Case, by: Facilitator, to: Facilitator, not
         raise CaseError(f"{to.display_name} is responsible already")
     if not serves_region(session, to, case):
         raise CaseError(f"{to.display_name} does not work in {case.region}")
-    previous = case.facilitator.display_name if case.facilitator else ""
+    holder = case.facilitator
+    previous = holder.display_name if holder else ""
     case.facilitator_id = to.id
     session.flush()
     session.refresh(case)
@@ -189,6 +190,15 @@ def handover(session: Session, case: Case, by: Facilitator, to: Facilitator, not
     tell_staff(
         session, to, "handed_to_you", reference=case.reference, name=by.display_name, note=note
     )
+    if holder is not None and holder.id != by.id:  # a stand-in or coordinator handed it over
+        tell_staff(
+            session,
+            holder,
+            "handed_away",
+            reference=case.reference,
+            name=to.display_name,
+            by=by.display_name,
+        )
     tell_client(session, case, "handed_over", name=to.display_name, previous=previous)
 
 

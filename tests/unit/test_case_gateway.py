@@ -16,6 +16,7 @@ from bot.conversation import Gateway
 from bot.facilitators import FacilitatorDesk
 from bot.replies import Chat, Reply
 from lotse import catalogue
+from lotse.audit import AuditLog
 from lotse.cases import access, assessment, plan, reminders, routing
 from lotse.cases.cases import CaseError
 from lotse.cases.models import Case, PlanStep
@@ -202,6 +203,10 @@ async def test_facilitators_cases_handover_and_web(url: str, gateway: Gateway) -
     assert herself[0].text == "Anna ist schon zuständig."
     done = await dispatch(gateway, anna, f"/handover {reference} boris: Termin am 3.2.")
     assert "Boris" in done[0].text
+    with session_scope(url) as s:  # the change is in the audit log, without the note
+        logged = s.scalars(select(AuditLog).where(AuditLog.table == "case_file")).all()
+        assert [(r.action, list(r.changes)) for r in logged] == [("update", ["facilitator_id"])]
+        assert "Termin" not in str(logged[0].changes)
     assert "Boris" in last_to(url, CLIENT).text
     link = await dispatch(gateway, anna, "/web")
     assert "https://lotse.example.org/workspace/login/" in link[0].text

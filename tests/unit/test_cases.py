@@ -180,6 +180,23 @@ def test_handover_to_a_named_colleague_tells_the_client_who_is_responsible(url: 
     assert "Wohnungssuche läuft" in texts_to(url, BORIS)[-1].text
 
 
+def test_a_handover_by_a_stand_in_tells_the_one_who_held_the_case(url: str) -> None:
+    case_id = open_case(url)
+    with session_scope(url) as s:
+        case = s.get(Case, case_id)
+        cases.handover(s, case, person(s, COORDINATOR), person(s, BORIS), "Anna ist krank")
+        reference = case.reference
+    told = texts_to(url, ANNA)[-1].text
+    assert told == f"Cora hat Fallakte {reference} an Boris übergeben; Boris ist jetzt zuständig."
+    assert "krank" not in told  # the note is for the new holder only
+    assert "Anna ist krank" in texts_to(url, BORIS)[-1].text
+    with session_scope(url) as s:  # handing over one's own case: no message to oneself
+        case = s.get(Case, case_id)
+        before = len(texts_to(url, BORIS))
+        cases.handover(s, case, person(s, BORIS), person(s, ANNA), "zurück")
+    assert len(texts_to(url, BORIS)) == before
+
+
 def test_who_may_see_a_case(url: str) -> None:
     case_id = open_case(url)
     with session_scope(url) as s:
