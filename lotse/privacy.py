@@ -26,7 +26,7 @@ from lotse.db import affected
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
 from lotse.protocol import telegram_chat
 from lotse.requests.desk import txt
-from lotse.requests.models import CallbackRequest, FacilitatorState, OutboxMessage
+from lotse.requests.models import CallbackRequest, Facilitator, FacilitatorState, OutboxMessage
 from lotse.requests.outbox import enqueue
 
 UNCONSENTED_HOURS = 24
@@ -77,6 +77,7 @@ def _anonymise(request: CallbackRequest) -> None:
     request.note = ""
     request.handoff_open = False
     request.desk_chat_id = None
+    request.private_posts = []
 
 
 def _client_chat_id(conversation_id: str) -> int | None:
@@ -120,6 +121,12 @@ def erase_conversation(session: Session, conversation_id: str) -> Erased:
             notify = [(person.telegram_user_id, person.ui_language)] if person else []
             if request.status == "open" and request.desk_chat_id:
                 notify.append((request.desk_chat_id, "de"))
+            if request.status == "open":  # those it was offered to first, in its language
+                for chat, _ in request.private_posts or []:
+                    language = session.scalar(
+                        select(Facilitator.ui_language).where(Facilitator.telegram_user_id == chat)
+                    )
+                    notify.append((chat, language or "de"))
             for chat, language in notify:  # no request_id: the notice is not theirs to delete
                 enqueue(session, chat, txt(language, "withdrawn", reference=request.reference))
             request.status, request.outcome, request.closed_at = "cancelled", "cancelled", utcnow()

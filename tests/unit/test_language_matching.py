@@ -253,3 +253,18 @@ async def test_a_facilitator_types_away_and_back_in_telegram(url: str, monkeypat
     assert answer.text == text("ar", "lotse_desk", "away_off")
     assert await desk.on_command(CLIENT, "away", "until 2026-12-24") is None  # not staff
     load_settings.cache_clear()
+
+
+def test_delete_during_the_round_tells_those_it_was_offered_to(url: str) -> None:
+    from lotse.privacy import erase_conversation
+
+    request_id = book(url)
+    with session_scope(url) as s:
+        reference = s.get(CallbackRequest, request_id).reference
+        assert erase_conversation(s, f"tg:{CLIENT}").requests_withdrawn == 1
+    for chat, language in ((AMINA, "de"), (KARIM, "ar")):
+        notice = sent_to(url, chat)[-1]
+        assert reference in notice.text and not notice.buttons
+        assert notice.text == text(language, "lotse_desk", "withdrawn").format(reference=reference)
+    with session_scope(url) as s:
+        assert s.get(CallbackRequest, request_id).private_posts == []
