@@ -134,7 +134,8 @@ class Word:
     clitics: bool = False
 
     def fits(self, forms: tuple[str, ...]) -> bool:
-        for candidate in forms if self.clitics else forms[:1]:
+        plain = getattr(forms, "plain", 1)
+        for candidate in forms if self.clitics else forms[:plain]:
             if candidate == self.form:
                 return True
             for stem in self.stems:
@@ -199,12 +200,38 @@ def _bare(word: str) -> list[str]:
     return out
 
 
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
+"""A letter typed three times or more, as a frightened person stretches a cry (hilfeeee)."""
+
+
+class Readings(tuple[str, ...]):
+    """The readings of one message word; the first `plain` are whole words (as typed, stretched
+    letters taken back), the rest Arabic readings without prefixes, which only clitic-aware
+    phrase words may use."""
+
+    plain: int
+
+
+def _readings(word: str) -> Readings:
+    """A message word as typed, with its stretched letters taken back to one and to two (hilfeee →
+    hilfe, allles → alles), and for Arabic-script words each of these without prefixes."""
+    plain = [word]
+    if _STRETCHED.search(word):
+        plain += [
+            f for f in (_STRETCHED.sub(r"\1", word), _STRETCHED.sub(r"\1\1", word)) if f != word
+        ]
+    bare: list[str] = []
+    if _ARABIC_SCRIPT.search(word):
+        for form in plain:
+            bare += [b for b in _bare(form) if b not in plain and b not in bare]
+    readings = Readings((*plain, *bare))
+    readings.plain = len(plain)
+    return readings
+
+
 def message_forms(words: list[str]) -> list[tuple[str, ...]]:
-    """Each message word, and for Arabic-script words its readings without prefixes."""
-    return [
-        (w, *_bare(w)) if w and _ARABIC_SCRIPT.search(w) else (w,)  # blanked words stay ""
-        for w in words
-    ]
+    """Each message word with its readings (`_readings`); blanked words stay ("",)."""
+    return [_readings(w) if w else (w,) for w in words]
 
 
 def match_at(pattern: tuple[Word, ...], forms: list[tuple[str, ...]], start: int) -> int | None:

@@ -47,6 +47,18 @@ def test_arabic_clitic_prefixes_and_the_article(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["hilfeeee er schlägt mich", "er schlääägt mich", "الحقوووني", "helpppp he hits me"]
+)
+def test_letters_stretched_in_a_cry_still_match(text: str) -> None:
+    """A frightened person stretches letters; three or more of one letter read as one or two."""
+    assert find_phrase(text, PHRASES) is not None
+
+
+def test_stretched_letters_make_no_new_word_of_an_ordinary_one() -> None:
+    assert find_phrase("alllles gut, danke schööön", PHRASES) is None
+
+
+@pytest.mark.parametrize(
     "text", ["نمی خوام زنده باشم", "نمی‌خوام زنده باشم", "نمیخوام زنده باشم", "می خوام بمیرم"]
 )
 def test_persian_zwnj_and_space_variants(text: str) -> None:
