@@ -268,3 +268,31 @@ def test_delete_during_the_round_tells_those_it_was_offered_to(url: str) -> None
         assert notice.text == text(language, "lotse_desk", "withdrawn").format(reference=reference)
     with session_scope(url) as s:
         assert s.get(CallbackRequest, request_id).private_posts == []
+
+
+async def test_away_through_the_gateways_command_table(url: str, monkeypatch) -> None:
+    """`/away until …` reaches the desk with its arguments; a client typing it is told the
+    command is unknown (bot/commands.py)."""
+    from bot.commands import dispatch
+    from bot.conversation import Gateway
+    from bot.replies import Chat
+    from lotse.settings import load_settings
+    from tests.unit.test_gateway_flows import ScriptedRasa
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    load_settings.cache_clear()
+    gateway = Gateway(ScriptedRasa("de"), desk=FacilitatorDesk(), privacy_notice=False)
+    amina = Chat(f"tg:{AMINA}", "de", AMINA)
+    until = matching.local_today() + timedelta(days=2)
+    [set_] = await dispatch(gateway, amina, f"/away until {until.isoformat()}")
+    assert set_.text.startswith("🌴") and f"{until:%d.%m.%Y}" in set_.text
+    [status] = await dispatch(gateway, amina, "/away")
+    assert status.text == text("de", "lotse_desk", "away_status").format(date=f"{until:%d.%m.%Y}")
+    [bad] = await dispatch(gateway, amina, "/away@LotseBot until 31.02.2027")
+    assert bad.text.startswith("Dieses Datum verstehe ich nicht")
+    [back] = await dispatch(gateway, amina, "/back")
+    assert back.text == text("de", "lotse_desk", "away_off")
+    client = Chat(f"tg:{CLIENT}", "de", CLIENT)
+    [unknown] = await dispatch(gateway, client, "/away until 2026-12-24")
+    assert unknown.text == text("de", "lotse_gateway_texts", "unknown_command")
+    load_settings.cache_clear()
