@@ -273,6 +273,7 @@ class FacilitatorAdmin(NeutralisedExportView, model=Facilitator):
         Facilitator.regions,
         Facilitator.languages,
         Facilitator.active,
+        Facilitator.away_until,  # set by the facilitator with /away (hands back what they hold)
     ]
     form_columns = [
         Facilitator.display_name,

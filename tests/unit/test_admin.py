@@ -159,3 +159,17 @@ def test_offer_features_are_edited_in_the_admin_and_checked(client: TestClient, 
     edit_service(client, "loe-kita")  # nothing ticked: no features
     with session_scope(url) as s:
         assert s.get(Service, "loe-kita").features == []
+
+
+def test_the_facilitator_list_shows_who_is_away(client: TestClient, url: str) -> None:
+    from datetime import date
+
+    from lotse.requests import registry
+
+    with session_scope(url) as s:
+        registry.save_facilitator(s, 4242, "Samira", ["Lörrach"], ["de", "ar"])
+        person = registry.facilitators(s)[0]
+        person.away_until = date(2026, 12, 24)
+    client.post("/admin/login", data={"username": "Amina", "password": PASSWORD})
+    page = client.get("/admin/facilitator/list")
+    assert page.status_code == 200 and "2026-12-24" in page.text
