@@ -40,10 +40,11 @@ def speakers(session: Session, request: Accompaniment) -> list[tuple[int, str, s
         *matching.present_facilitators(session, request.place, request.region, today),
         *region_volunteers(session, request),
     ]
-    return [
-        (p.telegram_user_id, p.display_name, p.ui_language)
-        for p in matching.speaking(people, request.language)
-    ]
+    found = {  # someone registered both ways is offered it once
+        p.telegram_user_id: (p.telegram_user_id, p.display_name, p.ui_language)
+        for p in reversed(matching.speaking(people, request.language))
+    }
+    return list(reversed(found.values()))
 
 
 def _post(session: Session, request: Accompaniment, chat_id: int, body: str, language: str) -> int:

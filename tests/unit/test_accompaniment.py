@@ -225,3 +225,14 @@ def test_typed_days() -> None:
     assert parse_day("3.1.", today) == date(2027, 1, 3)  # past this year: next year
     assert parse_day("31.2.", today) is None
     assert parse_day("Dienstag", today) is None
+
+
+def test_someone_registered_as_facilitator_and_volunteer_is_offered_it_once(
+    session, region
+) -> None:
+    registry.save_facilitator(session, 501, "Amal", ["Landkreis Lörrach"], ["de", "ar"])
+    request = book(session, "tg:9011")
+    assert [chat for chat, _ in request.posts].count(501) == 1
+    assert [who for who in offering.speakers(session, request) if who[0] == 501] == [
+        (501, "Amal", "de")
+    ]
