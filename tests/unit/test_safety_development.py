@@ -18,12 +18,12 @@ from lotse.safety import find_phrase, load_phrases
 
 SET = Path(__file__).resolve().parent.parent / "safety" / "development.yml"
 KNOWN = {  # (dangers missed, false alarms) allowed per language
-    "de": (0, 1),  # a TV plot with blood all over
+    "de": (0, 2),  # a TV plot with blood all over; a small fire in the cellar last year
     "en": (1, 0),  # a bare "help me please"
     "fr": (0, 1),  # a TV plot with blood all over
     "tr": (0, 0),
     "ar": (1, 2),  # a teenager gone with a stranger, phone off (no time word); two TV plots
-    "fa": (1, 0),  # a bare "کمک"
+    "fa": (1, 1),  # a bare "کمک"; a fire in the camp's kitchen told as a past story
     "ru": (1, 0),  # a bare "помогите"
     "uk": (0, 0),
 }
