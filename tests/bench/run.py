@@ -4,6 +4,10 @@ End to end means: the real `lotse run` (Rasa, action server, gateway) against th
 loopback, timed from the moment an update is available to the moment the last reply reaches the
 fake. "Raw Rasa" means the same messages posted to Rasa's REST webhook directly, in the same run,
 so Lotse's own overhead shows as a ratio.
+
+Before today's Lotse starts, the gateway as it was before the restructure of issue 15 runs
+through the same fake Bot API (tests/bench/processes.py): its messages per turn and its CPU per
+turn are measured over the same workload as today's, so the two figures come from one run.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import itertools
 import json
 import random
 import statistics
+import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -21,6 +26,13 @@ from pathlib import Path
 import httpx
 
 from lotse.protocol import CARD_KEY, REQUEST_CONTACT_KEY
+from tests.bench.processes import (
+    BEFORE_RESTRUCTURE,
+    cpu_per_turn,
+    rss_mb,
+    start_old_lotse,
+    worktree,
+)
 from tests.bench.search import bench_search, percentile
 from tests.conftest import project_root
 from tests.e2e.conftest import lotse_env, start_lotse, stop, wait_for
@@ -53,31 +65,6 @@ def ms(values: list[float]) -> dict:
         "p99_ms": round(percentile(values, 0.99) * 1000, 1),
         "n": len(values),
     }
-
-
-def rss_mb() -> dict:
-    """Resident memory of Lotse's processes, by their command lines."""
-    patterns = {
-        "rasa": "nlu.rasa_main run",
-        "actions": "-m actions",
-        "gateway": "-m bot",
-        "supervisor": "lotse.runtime.cli run",
-    }
-    found: dict[str, float] = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            status = (proc / "status").read_text()
-        except OSError:
-            continue
-        for name, pattern in patterns.items():
-            if pattern in cmdline and "VmRSS" in status:
-                kb = int(status.split("VmRSS:")[1].split()[0])
-                found[name] = round(kb / 1024, 1)
-    found["total"] = round(sum(found.values()), 1)
-    return found
 
 
 async def telegram_messages(fake: FakeTelegram) -> dict[str, dict[str, int]]:
@@ -162,6 +149,56 @@ async def open_loop(turn, rate: float, seconds: float, seed: int) -> dict:
     return ms(list(await asyncio.gather(*tasks)))
 
 
+def bench_env(fake: FakeTelegram, var_dir: Path) -> dict[str, str]:
+    """Lotse's own cost: the fake Bot API has no rate limit, so neither has the gateway here
+    (against Telegram, LOTSE_TELEGRAM_MESSAGES_PER_SECOND keeps its 30/s). SQLite for both
+    versions, each in its own directory."""
+    var_dir.mkdir()
+    return lotse_env(
+        fake,
+        var_dir,
+        DATABASE_URL=f"sqlite:///{var_dir / 'lotse.db'}",
+        LOTSE_FLOOD_MAX_MESSAGES="1000000",
+        LOTSE_TELEGRAM_MESSAGES_PER_SECOND="0",
+    )
+
+
+async def until_answering(fake: FakeTelegram, proc: subprocess.Popen, log: Path) -> None:
+    """Until `lotse run` is up, its gateway polls the fake and has answered a first message."""
+    calls = len(fake.calls)  # an earlier gateway's polls do not count
+    await wait_for(lambda: "all processes are up" in log.read_text(), 600, "start", proc, log)
+    await wait_for(
+        lambda: any(m == "getUpdates" for m, _ in fake.calls[calls:]), 60, "polling", proc, log
+    )
+    first = fake.user(next(_ids))
+    await first.send("Ich suche eine Wohnung in Lörrach")
+    await first.wait_for_messages(1, timeout=60)
+
+
+async def before_restructure(fake: FakeTelegram, tmp: Path) -> dict:
+    """The gateway before issue 15's restructure, with its own action server (its cards crossed
+    as HTML) and SQLite, on today's model: its messages and CPU per turn."""
+    print(f"the gateway before the restructure ({BEFORE_RESTRUCTURE}) …", flush=True)
+    with worktree(BEFORE_RESTRUCTURE, tmp / "before-tree") as tree:
+        env = bench_env(fake, tmp / "before")
+        log = tmp / "before.log"
+        proc = start_old_lotse(tree, env, log)
+        try:
+            await until_answering(fake, proc, log)
+            sent = await telegram_messages(fake)
+            expected = {text: c["messages"] for text, c in sent.items()}
+            cpu = await cpu_per_turn(
+                proc.pid, lambda text: e2e_turn(fake, text, expected[text]), TURNS
+            )
+        finally:
+            stop(proc)
+    return {
+        "commit": BEFORE_RESTRUCTURE,
+        "messages_per_turn": round(statistics.mean(expected.values()), 2),
+        "cpu_ms_per_turn": cpu,
+    }
+
+
 async def main() -> dict:
     results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds")}
     train = project_root() / "models" / ".train-seconds"
@@ -170,28 +207,18 @@ async def main() -> dict:
     results["search"] = bench_search()
     async with FakeTelegram() as fake:
         with tempfile.TemporaryDirectory() as tmp:
-            # Lotse's own cost: the fake Bot API has no rate limit, so neither has the gateway
-            # here (against Telegram, LOTSE_TELEGRAM_MESSAGES_PER_SECOND keeps its 30/s).
-            env = lotse_env(
-                fake,
-                Path(tmp),
-                LOTSE_FLOOD_MAX_MESSAGES="1000000",
-                LOTSE_TELEGRAM_MESSAGES_PER_SECOND="0",
-            )
+            try:
+                results["before_restructure"] = await before_restructure(fake, Path(tmp))
+            except Exception as exc:  # today's figures still count; the report says why
+                print(f"the old gateway could not be measured: {exc}", flush=True)
+                results["before_restructure"] = {"error": str(exc)[-2000:]}
+            env = bench_env(fake, Path(tmp) / "now")
             log = Path(tmp) / "run.log"
             started = time.monotonic()
             proc = start_lotse(env, log)
             rasa = f"http://127.0.0.1:{env['RASA_PORT']}"
             try:
-                await wait_for(
-                    lambda: "all processes are up" in log.read_text(), 600, "start", proc, log
-                )
-                await wait_for(
-                    lambda: any(m == "getUpdates" for m, _ in fake.calls), 60, "polling", proc, log
-                )
-                first = fake.user(next(_ids))
-                await first.send("Ich suche eine Wohnung in Lörrach")
-                await first.wait_for_messages(1, timeout=60)  # the first answer
+                await until_answering(fake, proc, log)
                 results["first_answer_s"] = round(time.monotonic() - started, 1)
                 async with httpx.AsyncClient(timeout=60) as http:
                     sent = await telegram_messages(fake)
@@ -202,6 +229,22 @@ async def main() -> dict:
                     unjoined = statistics.mean(parts.values())
                     results["messages_per_turn_unjoined"] = round(unjoined, 2)
                     results["telegram_free_limit_turns_per_s"] = round(30 / per_turn, 1)
+
+                    def e2e(text: str):
+                        return e2e_turn(fake, text, expected[text])
+
+                    def raw(text: str):
+                        return raw_turn(http, rasa, text)
+
+                    print("CPU per turn …", flush=True)
+                    cpu = results["cpu_ms_per_turn"] = await cpu_per_turn(proc.pid, e2e, TURNS)
+                    # the same turns posted to Rasa directly: what end to end adds, per process
+                    results["cpu_ms_per_turn_raw_rasa"] = await cpu_per_turn(proc.pid, raw, TURNS)
+                    before = results["before_restructure"].get("cpu_ms_per_turn")
+                    if before:
+                        results["gateway_cpu_ratio"] = round(
+                            cpu["gateway_ms"] / before["gateway_ms"], 2
+                        )
 
                     print("NLU parse latency …", flush=True)
                     parse = []
@@ -214,12 +257,6 @@ async def main() -> dict:
                         )
                         parse.append(time.monotonic() - t0)
                     results["nlu_parse"] = ms(parse)
-
-                    def e2e(text: str):
-                        return e2e_turn(fake, text, expected[text])
-
-                    def raw(text: str):
-                        return raw_turn(http, rasa, text)
 
                     print("throughput at saturation …", flush=True)
                     runs: dict[str, dict] = {"raw_rasa": {}, "end_to_end": {}}
@@ -240,7 +277,7 @@ async def main() -> dict:
                             "raw_rasa": await open_loop(raw, rate, 20, seed=rate),
                             "end_to_end": await open_loop(e2e, rate, 20, seed=rate),
                         }
-                    results["rss_mb"] = rss_mb()
+                    results["rss_mb"] = rss_mb(proc.pid)
             finally:
                 stop(proc)
     return results
@@ -259,11 +296,31 @@ def print_table(r: dict) -> None:
             f"({t['raw_rasa']['users']} users)  end to end {t['end_to_end']['turns_per_s']}/s "
             f"({t['end_to_end']['users']} users)  ratio {t['ratio']}"
         )
+    cpu, before = r.get("cpu_ms_per_turn"), r.get("before_restructure", {})
+    if cpu:
+        old = before.get("cpu_ms_per_turn") or {}
+        print(
+            f"  gateway CPU per turn     {cpu['gateway_ms']} ms; before the restructure"
+            f" ({before.get('commit', '?')}) {old.get('gateway_ms', before.get('error', '?'))} ms"
+            f"; ratio {r.get('gateway_cpu_ratio')}"
+        )
+        print(
+            f"  CPU per turn, others     actions {cpu.get('actions_ms')} ms (before"
+            f" {old.get('actions_ms')}), Rasa {cpu.get('rasa_ms')} ms (before {old.get('rasa_ms')})"
+            f"; {cpu['turns']} turns, {cpu['users']} users"
+        )
+        direct = r.get("cpu_ms_per_turn_raw_rasa") or {}
+        print(
+            f"  CPU per turn, raw Rasa   actions {direct.get('actions_ms')} ms, Rasa"
+            f" {direct.get('rasa_ms')} ms; the bench's client {direct.get('bench_ms')} ms"
+            f" (end to end: {cpu.get('bench_ms')} ms for the fake Bot API and its users)"
+        )
     if "messages_per_turn" in r:
         print(
             f"  messages per turn        {r['messages_per_turn']} (Telegram's free 30 messages/s"
             f" allow {r['telegram_free_limit_turns_per_s']} turns/s; one message per part would"
-            f" be {r.get('messages_per_turn_unjoined')})"
+            f" be {r.get('messages_per_turn_unjoined')}; before the restructure"
+            f" {before.get('messages_per_turn')})"
         )
     for rate in (5, 15):
         lat = r.get(f"latency_{rate}_per_s")
