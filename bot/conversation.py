@@ -22,13 +22,12 @@ from bot.rasa_client import RasaClient
 from bot.rasa_turn import BUTTONS_PER_ROW, RasaTurn
 from bot.replies import Button, Chat, Reply
 from bot.texts import Texts, load_texts
-from lotse import LANGUAGE_NAMES, LANGUAGES, privacy
+from lotse import LANGUAGE_NAMES, LANGUAGES
 from lotse.buttons import issue_token, redeem_token
 from lotse.catalogue.places import covered_regions, nearest_place
 from lotse.conversations import (
     choose_language,
     known_languages,
-    remember_reply_language,
     reply_language,
     store_shared_phone,
 )
@@ -43,6 +42,7 @@ from lotse.protocol import (
 )
 from lotse.safety import load_phrases
 from lotse.text import isolate
+from lotse.turns import issue_tokens, read_turn, write_turn
 
 if TYPE_CHECKING:
     from bot.facilitators import FacilitatorDesk
@@ -125,18 +125,15 @@ class Gateway:
         this is the first contact. The database being down must not silence the gateway."""
 
         def read(session: Session) -> BeforeTurn:
+            facts = read_turn(session, chat.conversation_id, chat.user_id)
             relayed = None
-            if self.desk is not None:
+            if self.desk is not None and facts.desk_involved:
                 relayed = self.desk.handle_text(
                     session, chat.user_id, chat.conversation_id, original
                 )
-            if relayed is None:  # a value the client was asked for in /profile?
+            if relayed is None and facts.case_awaits_field:  # a value asked for in /profile
                 relayed = self.cases.handle_text(session, chat, original)
-            return BeforeTurn(
-                relayed,
-                known_languages(session, chat.conversation_id),
-                privacy.needs_notice(session, chat.conversation_id),
-            )
+            return BeforeTurn(relayed, (facts.language, facts.reply_language), facts.first_contact)
 
         try:
             before = await in_session(read)
@@ -160,21 +157,15 @@ class Gateway:
         cid = chat.conversation_id
 
         def write(session: Session) -> list[list[list[Button]]]:
-            if learned:
-                remember_reply_language(session, cid, learned)
-            if notice_shown:
-                privacy.notice_shown(session, cid)
-            return [
+            write_turn(session, cid, learned, notice_shown)
+            waiting = [b for r in replies for row in r.buttons for b in row if not b.token]
+            tokens = iter(issue_tokens(session, cid, [(b.title, b.payload) for b in waiting]))
+            return [  # the same order as `waiting`
                 [
-                    [
-                        b
-                        if b.token
-                        else Button(b.title, issue_token(session, cid, b.title, b.payload))
-                        for b in row
-                    ]
-                    for row in reply.buttons
+                    [b if b.token else Button(b.title, next(tokens)) for b in row]
+                    for row in r.buttons
                 ]
-                for reply in replies
+                for r in replies
             ]
 
         try:

@@ -19,18 +19,6 @@ def known_languages(session: Session, conversation_id: str) -> tuple[str | None,
     return (settings.language, settings.reply_language) if settings else (None, None)
 
 
-def remember_reply_language(session: Session, conversation_id: str, language: str) -> None:
-    """The language Lotse answered in last, so texts the gateway sends itself match it."""
-    if language not in LANGUAGES:
-        return
-    settings = session.get(ConversationSettings, conversation_id)
-    if settings is None:
-        session.add(ConversationSettings(conversation_id=conversation_id, reply_language=language))
-    elif settings.reply_language != language:
-        settings.reply_language = language
-        settings.updated_at = utcnow()
-
-
 def choose_language(session: Session, conversation_id: str, language: str) -> None:
     """Remember an explicit /language choice; it wins over every detected language."""
     if language not in LANGUAGES:
