@@ -22,7 +22,7 @@ KNOWN = {  # (dangers missed, false alarms) allowed per language
     "en": (1, 0),  # a bare "help me please"
     "fr": (0, 1),  # a TV plot with blood all over
     "tr": (0, 0),
-    "ar": (1, 2),  # a teenager gone with a stranger, phone off (no time word); two TV plots
+    "ar": (2, 3),  # a teen gone with a stranger, phone off; "الصغير والكلور" (two words); three TV plots
     "fa": (1, 1),  # a bare "کمک"; a fire in the camp's kitchen told as a past story
     "ru": (1, 0),  # a bare "помогите"
     "uk": (0, 0),
