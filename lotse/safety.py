@@ -35,6 +35,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lotse.safety_latin import (
+    SLAVIC,
+    has_arabizi,
+    latin_words,
+    phrase_keys,
+    skeleton_forms,
+    slavic_forms,
+)
 from lotse.safety_scenes import Scene, match_scenes, read_scenes
 from lotse.safety_words import (
     DEFAULT_ENDINGS,
@@ -93,6 +101,39 @@ def _index(patterns: Iterable[Pattern]) -> dict[str, list[Pattern]]:
     return dict(index)
 
 
+Index = dict[str, list[Pattern]]
+
+
+@dataclass(frozen=True)
+class LatinIndex:
+    """Patterns of ru/uk and ar/fa as Latin keys (lotse.safety_latin), each kept under its
+    listed phrase so that the log names the rule. Skeletons twice: with the thresholds of any
+    Latin message, and with the shorter ones of a message with an Arabizi word."""
+
+    slavic: Index
+    skeleton: Index
+    arabizi: Index
+
+    def for_message(self, arabizi: bool) -> tuple[Index, Index]:
+        return self.slavic, self.arabizi if arabizi else self.skeleton
+
+
+def _latin_index(patterns: Iterable[Pattern], scene_parts: bool = False) -> LatinIndex:
+    slavic: list[Pattern] = []
+    skeleton: list[Pattern] = []
+    arabizi: list[Pattern] = []
+    for pattern in patterns:
+        for relaxed, bucket in (
+            (False, slavic if pattern.language in SLAVIC else skeleton),
+            (True, arabizi),
+        ):
+            if relaxed and pattern.language in SLAVIC:
+                continue
+            for words in phrase_keys(pattern.phrase, pattern.language, scene_parts, relaxed):
+                bucket.append(Pattern(pattern.phrase, pattern.language, words))
+    return LatinIndex(_index(slavic), _index(skeleton), _index(arabizi))
+
+
 @dataclass(frozen=True)
 class PhraseNet:
     """Danger phrases, and look-alike phrases whose words can never count towards a danger."""
@@ -107,6 +148,10 @@ class PhraseNet:
         init=False, repr=False, compare=False
     )
     """Where each phrase of a scene stands: (scene number, part number), every place."""
+    _latin_dangers: LatinIndex = field(init=False, repr=False, compare=False)
+    _latin_look_alikes: LatinIndex = field(init=False, repr=False, compare=False)
+    _latin_scene_parts: LatinIndex = field(init=False, repr=False, compare=False)
+    """The same three as Latin keys (lotse.safety_latin)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_dangers", _index(self.dangers))
@@ -123,6 +168,11 @@ class PhraseNet:
                         parts[key] = pattern
         object.__setattr__(self, "_scene_slots", dict(slots))
         object.__setattr__(self, "_scene_parts", _index(parts.values()))
+        object.__setattr__(self, "_latin_dangers", _latin_index(self.dangers))
+        object.__setattr__(self, "_latin_look_alikes", _latin_index(self.look_alikes))
+        object.__setattr__(
+            self, "_latin_scene_parts", _latin_index(parts.values(), scene_parts=True)
+        )
 
 
 def read_phrases(path: Path, language: str) -> set[Pattern]:
@@ -185,15 +235,19 @@ def _blank_look_alikes(words: list[str], net: PhraseNet) -> list[str]:
     return out
 
 
-def _find_scene(forms: list[tuple[str, ...]], net: PhraseNet) -> Pattern | None:
+def _find_scene(
+    readings: Iterable[tuple[Index, list[tuple[str, ...]]]], net: PhraseNet
+) -> Pattern | None:
     """The first scene whose parts all occur close together, as a Pattern whose phrase is the
-    rule ("@child + @gone") so that the log says which rule fired."""
+    rule ("@child + @gone") so that the log says which rule fired. `readings` pairs an index of
+    scene parts with the message's forms it is matched against."""
     if not net.scenes:
         return None
     occurrences: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(dict)
-    for pattern, start, end in _matches(net._scene_parts, forms):
-        for number, part in net._scene_slots[(pattern.language, pattern.phrase)]:
-            occurrences[number].setdefault(part, []).append((start, end))
+    for index, forms in readings:
+        for pattern, start, end in _matches(index, forms):
+            for number, part in net._scene_slots[(pattern.language, pattern.phrase)]:
+                occurrences[number].setdefault(part, []).append((start, end))
     scene = match_scenes(net.scenes, occurrences)
     return Pattern(tuple(scene.text.split()), scene.language, ()) if scene else None
 
@@ -202,7 +256,29 @@ def find_match(text: str, net: PhraseNet) -> Pattern | None:
     """The first emergency phrase in `text` with its language, else the first scene, or None."""
     forms = message_forms(_blank_look_alikes(words_of(text), net))
     phrase = next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
-    return phrase or _find_scene(forms, net)
+    return phrase or _find_scene([(net._scene_parts, forms)], net) or _find_latin(text, net)
+
+
+def _find_latin(text: str, net: PhraseNet) -> Pattern | None:
+    """The first phrase, else scene, of ru/uk/ar/fa in the words of `text` typed in Latin
+    letters (lotse.safety_latin), after the look-alikes of either reading are blanked."""
+    words = latin_words(text)
+    if not any(words):
+        return None
+    arabizi = has_arabizi(words)
+    readers = (slavic_forms, skeleton_forms)
+    for look_alikes, read in zip(net._latin_look_alikes.for_message(arabizi), readers, strict=True):
+        for _, start, end in list(_matches(look_alikes, read(words))):
+            words[start:end] = [""] * (end - start)
+    dangers = net._latin_dangers.for_message(arabizi)
+    readings = [(i, read(words)) for i, read in zip(dangers, readers, strict=True)]
+    for index, forms in readings:
+        phrase = next((pattern for pattern, _, _ in _matches(index, forms)), None)
+        if phrase:
+            return phrase
+    parts = net._latin_scene_parts.for_message(arabizi)
+    scenes = zip(parts, (forms for _, forms in readings), strict=True)
+    return _find_scene(scenes, net)
 
 
 def find_phrase(text: str, net: PhraseNet) -> Phrase | None:

@@ -3,8 +3,10 @@
 The phrase lists were improved with these messages, so the figures here say nothing about
 messages nobody has seen (that is tests/safety/regression.yml's job); they keep what was learnt
 from the set from being lost by a later change. KNOWN lists, per language, what the net alone
-still misses or wrongly raises: each needs the trained classifier, or a phrase that would raise
-false alarms elsewhere (a bare "help me" is also how people start asking for a flat).
+still misses or wrongly raises (the fourth set's messages typed in Latin letters are read by
+lotse/safety_latin.py against the same lists): each needs the trained classifier, or a phrase
+that would raise false alarms elsewhere (a bare "help me" is also how people start asking for a
+flat).
 """
 
 from __future__ import annotations
@@ -21,11 +23,15 @@ KNOWN = {  # (dangers missed, false alarms) allowed per language
     "de": (0, 2),  # a TV plot with blood all over; a small fire in the cellar last year
     "en": (1, 0),  # a bare "help me please"
     "fr": (0, 1),  # a TV plot with blood all over
-    "tr": (0, 0),
-    "ar": (2, 3),  # a teen gone with a stranger, phone off; "الصغير والكلور" (two words); three TV plots
-    "fa": (1, 1),  # a bare "کمک"; a fire in the camp's kitchen told as a past story
+    "tr": (2, 0),  # without Turkish letters: a seizure as shaking and dull eyes; "yardimmmm"
+    "ar": (7, 3),  # a teen gone with a stranger, phone off; "الصغير والكلور"; three TV plots
+    # Arabizi: "Polizei bsor3a" twice; a stroke told as a face and a hand; a burglar "breaking";
+    # Darija bleach drunk unseen
+    "fa": (8, 1),  # a bare "کمک"; a fire in the camp's kitchen told as a past story
+    # Finglish: two-consonant words (atish soozi), a child lost with words between, Dari threats,
+    # "Polizei khabar konid", hiding under the bed, pills of the mother, a child locked out
     "ru": (1, 0),  # a bare "помогите"
-    "uk": (0, 0),
+    "uk": (1, 0),  # "Polizei shvydshe" (a German word and "faster")
 }
 
 

@@ -24,10 +24,10 @@ FLOORS = {  # dangers caught of 16, false alarms of 6 (allowed at most)
     "en": (16, 0),
     "fr": (16, 0),
     "tr": (15, 0),
-    "ar": (13, 0),
+    "ar": (14, 0),  # 13 before the Latin reading (lotse/safety_latin.py)
     "fa": (16, 0),
     "ru": (16, 0),
-    "uk": (15, 0),
+    "uk": (16, 0),  # 15 before the Latin reading
 }
 TARGET_NOT_YET_MET = {"ar"}
 
