@@ -2,8 +2,8 @@
 
 PTB lets the HTTP library be chosen through its `BaseRequest` interface. Under load httpx cost
 the gateway 0.5–1.5 ms of CPU per Bot API request, aiohttp about 0.1 ms (measured side by side
-against the fake Bot API, docs/decisions.md); a turn sends three messages on average, so this is
-a third of the gateway's CPU. Errors map to PTB's own: a timeout is `TimedOut`, any other
+against the fake Bot API, docs/decisions.md), when a turn still sent three messages. Parameters
+go as a JSON body, files as multipart. Errors map to PTB's own: a timeout is `TimedOut`, any other
 transport failure `NetworkError`, so PTB's retry and rate-limit handling work unchanged.
 """
 
@@ -81,7 +81,7 @@ class AiohttpRequest(BaseRequest):
         elif request_data is not None:
             # JSON, not a urlencoded form: the same JSON-encoded values, which the Bot API reads
             # either way, without percent-encoding every byte of a long Cyrillic or Arabic text
-            # in Python (a tenth of the gateway's CPU per turn, docs/decisions.md)
+            # in Python (a few percent of the gateway's CPU in py-spy, docs/decisions.md)
             data, headers = request_data.json_payload, JSON_HEADERS
         try:
             async with self._session.request(
