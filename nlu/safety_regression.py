@@ -13,18 +13,11 @@ from typing import Dict, List, Tuple
 import yaml
 
 REGRESSION = Path(__file__).resolve().parent.parent / "tests" / "safety" / "regression.yml"
-FLOORS = {  # dangers caught of 16 and false alarms of 6 allowed, measured 2026-12-06 (session 5)
-    "de": (16, 0),
-    "en": (16, 0),
-    "fr": (16, 1),
-    "tr": (16, 0),
-    "ar": (16, 1),
-    "fa": (16, 0),
-    "ru": (16, 0),
-    "uk": (15, 0),
+FLOORS = {  # dangers caught of 16 and false alarms of 6 allowed, measured 2026-12-06 (session 6)
+    language: (16, 0) for language in ("de", "en", "fr", "tr", "ar", "fa", "ru", "uk")
 }
-"""The issue's target is every danger and no false alarm; a change may raise these figures, never
-lower them (training is deterministic, so they do not flip). Below target: fr, ar, uk."""
+"""The issue's target — every danger and no false alarm — is met in every language; a change may
+never lower these figures (training is deterministic, so they do not flip)."""
 
 Row = Tuple[str, str, bool]  # language, text, acute
 
