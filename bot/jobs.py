@@ -71,5 +71,7 @@ def start(application: LotseApplication, settings: Settings) -> None:
     queue.run_repeating(
         sender.job, interval=settings.outbox_interval_seconds, first=0.2, name="outbox"
     )
-    queue.run_repeating(remind, interval=60, first=30, name="reminders")
+    queue.run_repeating(
+        remind, interval=60, first=settings.reminder_first_seconds, name="reminders"
+    )
     queue.run_repeating(purge, interval=3600, first=60, name="retention")

@@ -82,6 +82,9 @@ class Settings:
     """A request in another language than German goes first, privately, to those of the region
     who speak it; after this long without a taker, to the whole desk."""
     outbox_interval_seconds: float = 0.5
+    reminder_first_seconds: float = 30.0
+    """The minute job (callback reminders, case reminders, language rounds) first runs this long
+    after the gateway starts, then every minute."""
     telegram_messages_per_second: int = 30
     """Requests to the Bot API per second, for the whole bot: Telegram's free limit is about 30
     (paid broadcasts allow up to 1000). 0 lifts the limit."""
@@ -155,6 +158,7 @@ def load_settings() -> Settings:
         callback_escalate_minutes=float(os.environ.get("LOTSE_CALLBACK_ESCALATE_MINUTES") or 120),
         language_round_minutes=float(os.environ.get("LOTSE_LANGUAGE_ROUND_MINUTES") or 15),
         outbox_interval_seconds=float(os.environ.get("LOTSE_OUTBOX_INTERVAL_SECONDS") or 0.5),
+        reminder_first_seconds=float(os.environ.get("LOTSE_REMINDER_FIRST_SECONDS") or 30),
         telegram_messages_per_second=_int("LOTSE_TELEGRAM_MESSAGES_PER_SECOND", 30),
         retention_days=_int("LOTSE_RETENTION_DAYS", 90),
         privacy_policy_url=os.environ.get("LOTSE_PRIVACY_POLICY_URL", ""),

@@ -78,7 +78,9 @@ def add_step(url: str, case_id: int, words: str, due_on: date) -> None:
 
 async def test_plan_reminders_survive_a_restart_and_are_sent_once(tmp_path: Path) -> None:
     async with FakeTelegram() as fake:
-        env = lotse_env(fake, tmp_path, LOTSE_OUTBOX_INTERVAL_SECONDS="0.2")
+        env = lotse_env(
+            fake, tmp_path, LOTSE_OUTBOX_INTERVAL_SECONDS="0.2", LOTSE_REMINDER_FIRST_SECONDS="1"
+        )
         url = env["DATABASE_URL"]
         migrate.upgrade(url)
         fake.user(CLIENT, first_name="Client", language_code="ar")
@@ -102,7 +104,7 @@ async def test_plan_reminders_survive_a_restart_and_are_sent_once(tmp_path: Path
             return lambda: count(chat, words) >= 1
 
         first = start_gateway(env, log)
-        try:  # the reminder job runs half a minute after the start
+        try:  # the reminder job first runs a second after the start (the default is 30 s)
             await wait_for(arrived(CLIENT, "Lebenslauf schreiben"), 120, "reminder", first, log)
             await wait_for(arrived(ANNA, "Zeugnisse übersetzen"), 30, "overdue", first, log)
             await wait_for(arrived(ANNA, "Morgen ist das Gespräch"), 30, "review", first, log)
