@@ -289,9 +289,7 @@ def latin_words(text: str) -> list[str]:
 def _readings(keys: Iterable[str], bare: Iterable[str] = ()) -> Readings:
     plain = tuple(dict.fromkeys(keys))
     extra = tuple(k for k in dict.fromkeys(bare) if k not in plain)
-    readings = Readings((*plain, *extra))
-    readings.plain = len(plain)
-    return readings
+    return Readings(plain, extra)
 
 
 def slavic_forms(words: list[str]) -> list[tuple[str, ...]]:

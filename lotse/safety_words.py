@@ -24,6 +24,7 @@ Standard library only (runs in the gateway and in Rasa).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lotse.text import fold
@@ -211,6 +212,11 @@ class Readings(tuple[str, ...]):
 
     plain: int
 
+    def __new__(cls, plain: Sequence[str], bare: Sequence[str] = ()) -> Readings:
+        readings = super().__new__(cls, (*plain, *bare))
+        readings.plain = len(plain)
+        return readings
+
 
 def _readings(word: str) -> Readings:
     """A message word as typed, with its stretched letters taken back to one and to two (hilfeee →
@@ -224,9 +230,7 @@ def _readings(word: str) -> Readings:
     if _ARABIC_SCRIPT.search(word):
         for form in plain:
             bare += [b for b in _bare(form) if b not in plain and b not in bare]
-    readings = Readings((*plain, *bare))
-    readings.plain = len(plain)
-    return readings
+    return Readings(plain, bare)
 
 
 def message_forms(words: list[str]) -> list[tuple[str, ...]]:
