@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sqlalchemy import inspect, text
 
-from lotse.db import get_engine, session_scope
+from lotse.db import session_scope
 from lotse.requests import registry
+from tests.cells import cells_mentioning
 from tests.e2e.conftest import answer, button_titles, settle
 
 pytestmark = pytest.mark.e2e
@@ -28,19 +28,6 @@ async def test_the_privacy_notice_comes_once_at_first_contact(lotse, new_user) -
         "🏠 Wohnen · Lörrach\nHier bekommen Sie Hilfe in Lörrach:"
     )  # no second notice
     await settle(user)
-
-
-def rows_mentioning(url: str, values: set[str]) -> list[tuple[str, str, str]]:
-    """Every cell in every table of the database that contains one of `values`."""
-    found = []
-    engine = get_engine(url)
-    with engine.connect() as conn:
-        for table in inspect(engine).get_table_names():
-            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
-                for column, value in row._mapping.items():
-                    if value is not None and any(v in str(value) for v in values):
-                        found.append((table, column, str(value)[:80]))
-    return found
 
 
 async def test_delete_erases_every_row_and_tracker_event(lotse, fake_api, new_user) -> None:
@@ -73,7 +60,7 @@ async def test_delete_erases_every_row_and_tracker_event(lotse, fake_api, new_us
     booked = await user.wait_for_reply(timeout=30)
     assert booked["text"].startswith("Done")
     post = await user.wait_for_reply(chat=fake_api._chats[desk_chat], timeout=15)
-    assert rows_mentioning(url, ids), "the conversation left rows before deletion"
+    assert cells_mentioning(url, ids), "the conversation left rows before deletion"
 
     await user.send("Please delete my data")
     confirm = await user.wait_for_reply(timeout=30)
@@ -81,7 +68,7 @@ async def test_delete_erases_every_row_and_tracker_event(lotse, fake_api, new_us
     await user.press("🗑 Yes, delete everything", message=confirm)
     done = await user.wait_for_reply(timeout=30)
     assert done["text"] == "Done. Everything Lotse had stored about you has been deleted."
-    assert rows_mentioning(url, ids) == []
+    assert cells_mentioning(url, ids) == []
     async with httpx.AsyncClient(timeout=30) as http:
         token = {"token": lotse.env["LOTSE_SERVICE_TOKEN"]}
         path = f"{lotse.rasa_url}/conversations/tg:{user.id}/tracker"

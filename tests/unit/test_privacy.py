@@ -6,15 +6,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 
 from lotse import catalogue, conversations, privacy
 from lotse.buttons import issue_token
-from lotse.db import get_engine, session_scope
+from lotse.db import session_scope
 from lotse.models import ButtonPayload, ConversationSettings, utcnow
 from lotse.requests import callbacks, handoff, registry
 from lotse.requests.models import CallbackRequest, OutboxMessage
 from lotse.runtime import migrate
+from tests.cells import cells_mentioning
 from tests.conftest import fresh_database_url
 from tests.unit.catalogue_fixtures import write_catalogue
 
@@ -63,27 +64,15 @@ def a_conversation(url: str, chat: int, claimed: bool = False, closed: bool = Fa
         return request.id
 
 
-def mentions(url: str, values: set[str]) -> list[tuple[str, str]]:
-    engine = get_engine(url)
-    found = []
-    with engine.connect() as conn:
-        for table in inspect(engine).get_table_names():
-            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
-                for column, value in row._mapping.items():
-                    if value is not None and any(v in str(value) for v in values):
-                        found.append((table, column))
-    return found
-
-
 def test_deletion_leaves_no_row_about_the_person(url: str) -> None:
     request_id = a_conversation(url, 4242, claimed=True)
     other = a_conversation(url, 7777)
     markers = {"tg:4242", "4242", "+49 170 555 4242", "اسمي أحمد"}
-    assert mentions(url, markers)
+    assert cells_mentioning(url, markers)
     with session_scope(url) as s:
         erased = privacy.erase_conversation(s, "tg:4242")
     assert erased.requests_withdrawn == 1 and erased.settings == 1
-    assert mentions(url, markers) == []
+    assert cells_mentioning(url, markers) == []
     with session_scope(url) as s:
         request = s.get(CallbackRequest, request_id)
         assert request.status == "cancelled" and request.topic == "housing"  # statistics stay
