@@ -18,7 +18,10 @@ look-alike never count towards a danger, the rest of the message still does):
 - the asylum hearing, its letter, and violence or threats *in the home country* told for it;
 - not wanting one's messages stored; a child with a cold, a cough or a fever;
 - eviction and the landlord, the boss, the rent or German grammar that "will kill me", "dying to
-  find a job"; an illness in the past ("after his stroke last year").
+  find a job"; an illness in the past ("after his stroke last year");
+- violence that is over, told to find counselling or a lawyer: a time long past beside the verb
+  ("vor zwei Jahren geschlagen", "в прошлом году избил", "كان يضربني" he used to hit me); the
+  same verb with "now", "tonight" or a threat stays an emergency (tests/unit/test_safety_past.py).
 An emergency answer instead of help with a flat is a failure too, so a look-alike is added in all
 eight languages at once (tests/unit/test_safety_net.py holds the same sentences in each).
 
