@@ -266,13 +266,15 @@ class ActionFindOffers(Action):
         status = query.residence_status
 
         def search(session: Any) -> tuple[list[dict[str, object]], bool, list[dict[str, object]]]:
-            result = find_offers(session, query)
+            result = find_offers(session, query, shared=True)
             offers = result.offers
             if not page:
                 count_unmet(session, query, result)
             shown = offers[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
             has_more = len(offers) > (page + 1) * PAGE_SIZE
-            general = general_counselling(session, query)[:PAGE_SIZE] if not offers else []
+            general = (
+                general_counselling(session, query, shared=True)[:PAGE_SIZE] if not offers else []
+            )
 
             def render(items: list[Offer]) -> list[dict[str, object]]:
                 return [card_message(o, language, now, status) for o in items]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from lotse.catalogue.taxonomy import mentions
+from lotse.catalogue.taxonomy import KeywordIndex, mentions
 from lotse.settings import PROJECT_ROOT
 from lotse.text import fold
 
@@ -58,7 +58,12 @@ def match_features(text: str) -> frozenset[str]:
     if not words:
         return frozenset()
     return frozenset(
-        code
-        for code, keywords in feature_keywords().items()
-        if any(mentions(words, keyword) for keyword in keywords)
+        code for code, keyword in _feature_index().candidates(words) if mentions(words, keyword)
+    )
+
+
+@cache
+def _feature_index() -> KeywordIndex:
+    return KeywordIndex(
+        (code, keyword) for code, keywords in feature_keywords().items() for keyword in keywords
     )

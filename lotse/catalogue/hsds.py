@@ -359,11 +359,17 @@ def _forget_revision(session: Session, _transaction: object) -> None:
 event.listen(Session, "after_transaction_end", _forget_revision)
 
 
+_REVISION_SELECT = select(CatalogueRevision.revision).where(CatalogueRevision.id == 1)
+"""Built once: constructing and keying the statement cost more than running it."""
+
+
 def catalogue_revision(session: Session) -> int:
     """The catalogue's revision, read once per transaction: one answer resolves places and
-    searches several times, and a revision that moves meanwhile is picked up by the next one."""
+    searches several times, and a revision that moves meanwhile is picked up by the next one.
+    Read on the session's connection (a Core statement: half the CPU of the ORM query), after
+    flushing what the session holds, as its own queries would."""
     if _REVISION_KEY not in session.info:
-        session.info[_REVISION_KEY] = (
-            session.scalar(select(CatalogueRevision.revision).where(CatalogueRevision.id == 1)) or 0
-        )
+        if session.autoflush:
+            session.flush()
+        session.info[_REVISION_KEY] = session.connection().scalar(_REVISION_SELECT) or 0
     return int(session.info[_REVISION_KEY])

@@ -96,11 +96,16 @@ _cache: dict[str, PlaceIndex] = {}
 _cache_lock = threading.Lock()
 
 
+def database_key(session: Session) -> str:
+    """The database a session reads, as a key for the process's catalogue caches."""
+    bind = session.get_bind()
+    return str(bind.engine.url if isinstance(bind, Connection) else bind.url)
+
+
 def place_index(session: Session) -> PlaceIndex:
     """The index for this database, rebuilt when the catalogue revision has moved."""
     revision = catalogue_revision(session)
-    bind = session.get_bind()
-    key = str(bind.engine.url if isinstance(bind, Connection) else bind.url)
+    key = database_key(session)
     cached = _cache.get(key)
     if cached is not None and cached.revision == revision:
         return cached

@@ -7,6 +7,7 @@ add words without retraining the model.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -69,15 +70,52 @@ def match_subtopic(text: str, topic: str | None = None) -> str | None:
     if not words:
         return None
     best: tuple[int, str] | None = None
-    for term in load_taxonomy().values():
-        if term.parent is None or (topic and term.parent != topic):
-            continue
-        for keyword in term.keywords:
-            if mentions(words, keyword):
-                score = sum(len(w) for w in keyword)
-                if best is None or score > best[0]:
-                    best = (score, term.code)
+    for code, keyword in _subtopic_keywords(topic).candidates(words):
+        if mentions(words, keyword):
+            score = sum(len(w) for w in keyword)
+            if best is None or score > best[0]:
+                best = (score, code)
     return best[1] if best else None
+
+
+@cache
+def _subtopic_keywords(topic: str | None) -> KeywordIndex:
+    return KeywordIndex(
+        (term.code, keyword)
+        for term in load_taxonomy().values()
+        if term.parent is not None and not (topic and term.parent != topic)
+        for keyword in term.keywords
+    )
+
+
+PREFIX = 3
+"""Letters of a keyword's first word that any word it `mentions` shares (see KeywordIndex)."""
+
+
+class KeywordIndex:
+    """Keywords by the first letters of their first word, so a text is checked only against
+    the keywords that can match it, not against all of them (hundreds, in eight languages).
+
+    `mentions` matches the first word exactly, or (one-word keywords) as a prefix of the word
+    said (Kita → Kitas), or by its stem without the last two letters (at least MIN_STEM_CHANGE
+    letters: a stem of five or more); in each case the word said begins with the keyword's
+    first PREFIX letters (or is the whole keyword, if shorter). `candidates` keeps the keywords'
+    order, so whoever wins a tie wins it as before."""
+
+    def __init__(self, keywords: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+        self._by_prefix: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+        for order, (code, keyword) in enumerate(keywords):
+            entry = (order, code, keyword)
+            self._by_prefix.setdefault(keyword[0][:PREFIX], []).append(entry)
+
+    def candidates(self, words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """(code, keyword) pairs that may occur in `words`, in their original order."""
+        found = [
+            entry
+            for prefix in {word[:PREFIX] for word in words}
+            for entry in self._by_prefix.get(prefix, ())
+        ]
+        return [(code, keyword) for _, code, keyword in sorted(found)]
 
 
 def mentions(words: list[str], keyword: tuple[str, ...]) -> bool:

@@ -169,3 +169,18 @@ async def test_a_new_question_while_asked_for_the_place_changes_the_topic(db) ->
     )
     assert result == {"location": None, "place_prompt": None}  # no "unknown place" prompt
     assert dispatcher.messages == []
+
+
+async def test_extracting_slots_logs_no_warning_per_slot(db, caplog) -> None:
+    """rasa-sdk warned once per extracted slot without a validate_ method, on every turn (issue
+    15: four log lines per turn, ~9 % of the action server's CPU); the slots are still set."""
+    t = tracker(
+        text="Ich suche eine Wohnung",
+        metadata={"chosen_language": "uk", "language_code": "de"},
+        intent="ask_housing",
+    )
+    t.latest_message["language"] = detection("de")
+    with caplog.at_level("WARNING"):
+        _, events = await run(ValidateSlotMappings(), t)
+    assert {e["name"] for e in events} >= {"language", "detected_language", "topic"}
+    assert not [r for r in caplog.records if r.name.startswith("rasa_sdk")]
