@@ -5,9 +5,11 @@ loopback, timed from the moment an update is available to the moment the last re
 fake. "Raw Rasa" means the same messages posted to Rasa's REST webhook directly, in the same run,
 so Lotse's own overhead shows as a ratio.
 
-Before today's Lotse starts, the gateway as it was before the restructure of issue 15 runs
-through the same fake Bot API (tests/bench/processes.py): its messages per turn and its CPU per
-turn are measured over the same workload as today's, so the two figures come from one run.
+Beside today's Lotse, the gateway as it was before the restructure of issue 15 runs through a
+fake Bot API of its own (tests/bench/processes.py): its messages per turn and its CPU per turn are
+measured over the same workload as today's, in rounds alternating with today's, so the two
+figures come from one run and the same minutes. Throughput, too, alternates raw Rasa and end to
+end in short windows (tests/bench/rounds.py).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ import statistics
 import subprocess
 import tempfile
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -33,6 +38,7 @@ from tests.bench.processes import (
     start_old_lotse,
     worktree,
 )
+from tests.bench.rounds import cpu_rounds, gateway_ratios, throughput_rounds
 from tests.bench.search import bench_search, percentile
 from tests.conftest import project_root
 from tests.e2e.conftest import lotse_env, start_lotse, stop, wait_for
@@ -52,10 +58,8 @@ _ids = itertools.count(900_000)
 PRIVACY_NOTICE = 1  # every bench user is new: the notice comes with the first answer
 QUIET = 3.0
 """Seconds without a new message after which a counted answer is complete."""
-SATURATION_USERS = (16, 48)
-"""Closed-loop users for throughput; each side's peak counts. With 16 users an end-to-end run
-leaves a quarter of the CPU idle (the users wait on the gateway's round trips), while raw Rasa
-is a little faster with 16 than with 48 concurrent conversations."""
+CPU_ROUNDS = 3
+"""Rounds of CPU per turn, each version measured once per round (old and new alternating)."""
 
 
 def ms(values: list[float]) -> dict:
@@ -118,25 +122,6 @@ async def raw_turn(http: httpx.AsyncClient, rasa: str, text: str) -> float:
     return time.monotonic() - start
 
 
-async def closed_loop(turn, users: int, seconds: float) -> dict:
-    """Saturation: each user sends its next message when the answer has arrived."""
-    done = 0
-    deadline = time.monotonic() + seconds
-
-    async def user_loop(k: int) -> None:
-        nonlocal done
-        for i in itertools.count(k):
-            if time.monotonic() > deadline:
-                return
-            await turn(TURNS[i % len(TURNS)])
-            done += 1
-
-    start = time.monotonic()
-    await asyncio.gather(*(user_loop(k) for k in range(users)))
-    rate = round(done / (time.monotonic() - start), 1)
-    return {"turns_per_s": rate, "turns": done, "users": users}
-
-
 async def open_loop(turn, rate: float, seconds: float, seed: int) -> dict:
     """Arrivals at random times (Poisson), each from a new user, not waiting for replies."""
     rng = random.Random(seed)
@@ -149,18 +134,22 @@ async def open_loop(turn, rate: float, seconds: float, seed: int) -> dict:
     return ms(list(await asyncio.gather(*tasks)))
 
 
-def bench_env(fake: FakeTelegram, var_dir: Path) -> dict[str, str]:
+def bench_env(fake: FakeTelegram, var_dir: Path, taken: dict[str, str] | None = None) -> dict:
     """Lotse's own cost: the fake Bot API has no rate limit, so neither has the gateway here
     (against Telegram, LOTSE_TELEGRAM_MESSAGES_PER_SECOND keeps its 30/s). SQLite for both
-    versions, each in its own directory."""
+    versions, each in its own directory; ports other than those `taken` by the other version."""
     var_dir.mkdir()
-    return lotse_env(
-        fake,
-        var_dir,
-        DATABASE_URL=f"sqlite:///{var_dir / 'lotse.db'}",
-        LOTSE_FLOOD_MAX_MESSAGES="1000000",
-        LOTSE_TELEGRAM_MESSAGES_PER_SECOND="0",
-    )
+    in_use = {v for k, v in (taken or {}).items() if k.endswith("_PORT")}
+    while True:
+        env = lotse_env(
+            fake,
+            var_dir,
+            DATABASE_URL=f"sqlite:///{var_dir / 'lotse.db'}",
+            LOTSE_FLOOD_MAX_MESSAGES="1000000",
+            LOTSE_TELEGRAM_MESSAGES_PER_SECOND="0",
+        )
+        if not in_use & {v for k, v in env.items() if k.endswith("_PORT")}:
+            return env
 
 
 async def until_answering(fake: FakeTelegram, proc: subprocess.Popen, log: Path) -> None:
@@ -175,28 +164,41 @@ async def until_answering(fake: FakeTelegram, proc: subprocess.Popen, log: Path)
     await first.wait_for_messages(1, timeout=60)
 
 
-async def before_restructure(fake: FakeTelegram, tmp: Path) -> dict:
+@dataclass
+class Running:
+    """One `lotse run` under the bench: its process, environment and fake Bot API, and how many
+    Telegram messages each bench message's answer takes (known once it has answered them)."""
+
+    proc: subprocess.Popen
+    env: dict[str, str]
+    fake: FakeTelegram
+    expected: dict[str, int]
+
+    def e2e(self, text: str) -> Any:
+        return e2e_turn(self.fake, text, self.expected[text])
+
+    async def cpu(self) -> dict:
+        return await cpu_per_turn(self.proc.pid, self.e2e, TURNS)
+
+
+def start_before(stack: ExitStack, fake: FakeTelegram, tmp: Path) -> tuple[Running, Path]:
     """The gateway before issue 15's restructure, with its own action server (its cards crossed
-    as HTML) and SQLite, on today's model: its messages and CPU per turn."""
+    as HTML), SQLite and fake Bot API, on today's model, checked out into a worktree that the
+    stack removes (after stopping it)."""
     print(f"the gateway before the restructure ({BEFORE_RESTRUCTURE}) …", flush=True)
-    with worktree(BEFORE_RESTRUCTURE, tmp / "before-tree") as tree:
-        env = bench_env(fake, tmp / "before")
-        log = tmp / "before.log"
-        proc = start_old_lotse(tree, env, log)
-        try:
-            await until_answering(fake, proc, log)
-            sent = await telegram_messages(fake)
-            expected = {text: c["messages"] for text, c in sent.items()}
-            cpu = await cpu_per_turn(
-                proc.pid, lambda text: e2e_turn(fake, text, expected[text]), TURNS
-            )
-        finally:
-            stop(proc)
-    return {
-        "commit": BEFORE_RESTRUCTURE,
-        "messages_per_turn": round(statistics.mean(expected.values()), 2),
-        "cpu_ms_per_turn": cpu,
-    }
+    tree = stack.enter_context(worktree(BEFORE_RESTRUCTURE, tmp / "before-tree"))
+    env = bench_env(fake, tmp / "before")
+    log = tmp / "before.log"
+    proc = start_old_lotse(tree, env, log)
+    stack.callback(stop, proc)
+    return Running(proc, env, fake, {}), log
+
+
+async def answering(lotse: Running, log: Path) -> None:
+    """Up, and how many messages each bench message's answer takes."""
+    await until_answering(lotse.fake, lotse.proc, log)
+    sent = await telegram_messages(lotse.fake)
+    lotse.expected.update({text: c["messages"] for text, c in sent.items()})
 
 
 async def main() -> dict:
@@ -205,82 +207,95 @@ async def main() -> dict:
     results["training_s"] = int(train.read_text()) if train.exists() else None
     print("catalogue search …", flush=True)
     results["search"] = bench_search()
-    async with FakeTelegram() as fake:
-        with tempfile.TemporaryDirectory() as tmp:
+    async with FakeTelegram() as fake, FakeTelegram() as old_fake:
+        with tempfile.TemporaryDirectory() as tmp_name, ExitStack() as old_stack:
+            tmp = Path(tmp_name)
+            old: Running | None = None
             try:
-                results["before_restructure"] = await before_restructure(fake, Path(tmp))
+                old, old_log = start_before(old_stack, old_fake, tmp)
             except Exception as exc:  # today's figures still count; the report says why
-                print(f"the old gateway could not be measured: {exc}", flush=True)
+                print(f"the old gateway could not be started: {exc}", flush=True)
                 results["before_restructure"] = {"error": str(exc)[-2000:]}
-            env = bench_env(fake, Path(tmp) / "now")
-            log = Path(tmp) / "run.log"
+            env = bench_env(fake, tmp / "now", old.env if old else None)
+            log = tmp / "run.log"
             started = time.monotonic()
             proc = start_lotse(env, log)
+            now = Running(proc, env, fake, {})
             rasa = f"http://127.0.0.1:{env['RASA_PORT']}"
             try:
                 await until_answering(fake, proc, log)
                 results["first_answer_s"] = round(time.monotonic() - started, 1)
+                await answering(now, log)
+                if old is not None:
+                    try:
+                        await answering(old, old_log)
+                    except Exception as exc:
+                        print(f"the old gateway could not be measured: {exc}", flush=True)
+                        results["before_restructure"] = {"error": str(exc)[-2000:]}
+                        old_stack.close()
+                        old = None
                 async with httpx.AsyncClient(timeout=60) as http:
-                    sent = await telegram_messages(fake)
-                    expected = {text: c["messages"] for text, c in sent.items()}
-                    per_turn = statistics.mean(expected.values())
-                    parts = await rasa_parts(http, rasa)
-                    results["messages_per_turn"] = round(per_turn, 2)
-                    unjoined = statistics.mean(parts.values())
-                    results["messages_per_turn_unjoined"] = round(unjoined, 2)
-                    results["telegram_free_limit_turns_per_s"] = round(30 / per_turn, 1)
-
-                    def e2e(text: str):
-                        return e2e_turn(fake, text, expected[text])
-
-                    def raw(text: str):
-                        return raw_turn(http, rasa, text)
-
-                    print("CPU per turn …", flush=True)
-                    cpu = results["cpu_ms_per_turn"] = await cpu_per_turn(proc.pid, e2e, TURNS)
-                    # the same turns posted to Rasa directly: what end to end adds, per process
-                    results["cpu_ms_per_turn_raw_rasa"] = await cpu_per_turn(proc.pid, raw, TURNS)
-                    before = results["before_restructure"].get("cpu_ms_per_turn")
-                    if before:
-                        results["gateway_cpu_ratio"] = round(
-                            cpu["gateway_ms"] / before["gateway_ms"], 2
-                        )
-
-                    print("NLU parse latency …", flush=True)
-                    parse = []
-                    for text in TURNS * 25:
-                        t0 = time.monotonic()
-                        await http.post(
-                            f"{rasa}/model/parse",
-                            params={"token": env["LOTSE_SERVICE_TOKEN"]},
-                            json={"text": text},
-                        )
-                        parse.append(time.monotonic() - t0)
-                    results["nlu_parse"] = ms(parse)
-
-                    print("throughput at saturation …", flush=True)
-                    runs: dict[str, dict] = {"raw_rasa": {}, "end_to_end": {}}
-                    for users in SATURATION_USERS:
-                        runs["raw_rasa"][users] = await closed_loop(raw, users, seconds=20)
-                        runs["end_to_end"][users] = await closed_loop(e2e, users, seconds=20)
-                    t = results["throughput"] = {
-                        side: max(by_users.values(), key=lambda r: r["turns_per_s"])
-                        for side, by_users in runs.items()
-                    }
-                    t["by_users"] = runs
-                    t["ratio"] = round(
-                        t["end_to_end"]["turns_per_s"] / max(0.1, t["raw_rasa"]["turns_per_s"]), 2
-                    )
-                    for rate in (5, 15):
-                        print(f"latency at {rate} turns/s offered …", flush=True)
-                        results[f"latency_{rate}_per_s"] = {
-                            "raw_rasa": await open_loop(raw, rate, 20, seed=rate),
-                            "end_to_end": await open_loop(e2e, rate, 20, seed=rate),
-                        }
-                    results["rss_mb"] = rss_mb(proc.pid)
+                    await measure(results, now, old, http, rasa, old_stack)
             finally:
                 stop(proc)
     return results
+
+
+async def measure(
+    results: dict,
+    now: Running,
+    old: Running | None,
+    http: httpx.AsyncClient,
+    rasa: str,
+    old_stack: ExitStack,
+) -> None:
+    per_turn = statistics.mean(now.expected.values())
+    parts = await rasa_parts(http, rasa)
+    results["messages_per_turn"] = round(per_turn, 2)
+    results["messages_per_turn_unjoined"] = round(statistics.mean(parts.values()), 2)
+    results["telegram_free_limit_turns_per_s"] = round(30 / per_turn, 1)
+
+    def raw(text: str) -> Any:
+        return raw_turn(http, rasa, text)
+
+    print("CPU per turn, rounds alternating with the gateway before the restructure …", flush=True)
+    sides = {"now": now.cpu} if old is None else {"before": old.cpu, "now": now.cpu}
+    cpu = await cpu_rounds(sides, CPU_ROUNDS)
+    results["cpu_ms_per_turn"] = cpu["now"]
+    if old is not None:
+        results["before_restructure"] = {
+            "commit": BEFORE_RESTRUCTURE,
+            "messages_per_turn": round(statistics.mean(old.expected.values()), 2),
+            "cpu_ms_per_turn": cpu["before"],
+        }
+        gateway = gateway_ratios(cpu["now"], cpu["before"])
+        results["gateway_cpu_ratio"] = gateway["ratio"]
+        results["gateway_cpu_ratios"] = gateway["ratios"]
+    old_stack.close()  # the old version stopped: the rest is today's alone
+    # the same turns posted to Rasa directly: what end to end adds, per process
+    results["cpu_ms_per_turn_raw_rasa"] = await cpu_per_turn(now.proc.pid, raw, TURNS)
+
+    print("NLU parse latency …", flush=True)
+    parse = []
+    for text in TURNS * 25:
+        t0 = time.monotonic()
+        await http.post(
+            f"{rasa}/model/parse",
+            params={"token": now.env["LOTSE_SERVICE_TOKEN"]},
+            json={"text": text},
+        )
+        parse.append(time.monotonic() - t0)
+    results["nlu_parse"] = ms(parse)
+
+    print("throughput at saturation, raw Rasa and end to end alternating …", flush=True)
+    results["throughput"] = await throughput_rounds({"raw_rasa": raw, "end_to_end": now.e2e}, TURNS)
+    for rate in (5, 15):
+        print(f"latency at {rate} turns/s offered …", flush=True)
+        results[f"latency_{rate}_per_s"] = {
+            "raw_rasa": await open_loop(raw, rate, 20, seed=rate),
+            "end_to_end": await open_loop(now.e2e, rate, 20, seed=rate),
+        }
+    results["rss_mb"] = rss_mb(now.proc.pid)
 
 
 def print_table(r: dict) -> None:
@@ -294,7 +309,8 @@ def print_table(r: dict) -> None:
         print(
             f"  throughput (peak)        raw Rasa {t['raw_rasa']['turns_per_s']}/s "
             f"({t['raw_rasa']['users']} users)  end to end {t['end_to_end']['turns_per_s']}/s "
-            f"({t['end_to_end']['users']} users)  ratio {t['ratio']}"
+            f"({t['end_to_end']['users']} users)  ratio {t['ratio']} (median of rounds"
+            f" {t.get('ratios')})"
         )
     cpu, before = r.get("cpu_ms_per_turn"), r.get("before_restructure", {})
     if cpu:
@@ -302,7 +318,7 @@ def print_table(r: dict) -> None:
         print(
             f"  gateway CPU per turn     {cpu['gateway_ms']} ms; before the restructure"
             f" ({before.get('commit', '?')}) {old.get('gateway_ms', before.get('error', '?'))} ms"
-            f"; ratio {r.get('gateway_cpu_ratio')}"
+            f"; ratio {r.get('gateway_cpu_ratio')} (median of rounds {r.get('gateway_cpu_ratios')})"
         )
         print(
             f"  CPU per turn, others     actions {cpu.get('actions_ms')} ms (before"
