@@ -23,11 +23,8 @@ KNOWN = {  # (dangers missed, false alarms) allowed per language
     "de": (0, 2),  # a TV plot with blood all over; a small fire in the cellar last year
     "en": (1, 0),  # a bare "help me please"
     "fr": (0, 1),  # a TV plot with blood all over
-    "tr": (2, 0),  # without Turkish letters: a seizure as shaking and dull eyes; "yardimmmm"
-    "ar": (5, 3),  # a teen gone with a stranger, phone off ("ما رجعت" is also "I did not go
-    # back"); "الصغير والكلور" (no verb: bleach alone is a cleaning question); a child gone
-    # two hours, "وما رجع" ("did not return" alone is also a deposit); screams and blows heard
-    # through the wall; a wife locked in without food (said with "يقفل انا", no object form);
+    "tr": (1, 0),  # a bare "yardimmmm" (help, stretched)
+    "ar": (1, 3),  # "الصغير والكلور" (no verb: bleach alone is a cleaning question);
     # three TV plots (a series with "دم كتير", "انتحر")
     "fa": (8, 1),  # a bare "کمک"; a fire in the camp's kitchen told as a past story
     # Finglish: two-consonant words (atish soozi), a child lost with words between, Dari threats,
