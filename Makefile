@@ -98,14 +98,15 @@ test-scaleout: install browser train
 # The core, actions, admin and catalogue tests again on PostgreSQL (Debian's package, started on
 # loopback by scripts/start-postgres): every test database is then a fresh PostgreSQL database.
 # Unit tests that touch no database (the emergency net, the texts, the README's tables) run once,
-# in the SQLite pass; the PostgreSQL pass skips them.
-NO_DATABASE_TESTS := $(foreach t,safety_net safety_latin safety_and_text safety_scenes \
+# in the SQLite pass; the PostgreSQL pass skips them. Every test has its own database, so the
+# pass runs on both cores (pytest-xdist).
+NO_DATABASE_TESTS := $(foreach t,safety_net safety_latin safety_and_text safety_scenes safety_past \
   safety_development safety_regression texts_native readme_layout,--ignore=tests/unit/test_$(t).py)
 
 test-postgres: $(VENV)/.installed
 	@url=$$(scripts/start-postgres) || exit 1; \
 	echo "unit tests on PostgreSQL ($$url)"; \
-	LOTSE_TEST_POSTGRES=$$url $(PY) -m pytest -q tests/unit $(NO_DATABASE_TESTS)
+	LOTSE_TEST_POSTGRES=$$url $(PY) -m pytest -q -n 2 tests/unit $(NO_DATABASE_TESTS)
 
 # Debian's Chromium for the admin's browser test (tests/e2e/test_admin_browser.py), and the
 # fonts of the integration plan's PDF (Arabic and Persian too).
