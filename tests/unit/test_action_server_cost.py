@@ -8,6 +8,8 @@ the behaviour the saving must not change, and the property that makes it cheaper
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,7 +101,9 @@ def test_a_message_is_checked_against_few_keywords() -> None:
     assert len(tried) * 10 < every
 
 
-def count_queries(session: Session) -> list[str]:
+@contextmanager
+def counted_queries(session: Session) -> Iterator[list[str]]:
+    """The SQL statements run on the session's engine meanwhile."""
     statements: list[str] = []
     engine = session.get_bind().engine
 
@@ -107,7 +111,10 @@ def count_queries(session: Session) -> list[str]:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", seen)
-    return statements
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_offers_are_loaded_once_per_revision_and_cards_stay_the_same(database_url: str) -> None:
@@ -118,8 +125,8 @@ def test_offers_are_loaded_once_per_revision_and_cards_stay_the_same(database_ur
     with session_scope(database_url) as session:
         first = find_offers(session, query, shared=True)
     with session_scope(database_url) as session:
-        statements = count_queries(session)
-        again = find_offers(session, query, shared=True)
+        with counted_queries(session) as statements:
+            again = find_offers(session, query, shared=True)
         assert not session.identity_map  # the shared services are not the session's
     assert [card(o, "ar", NOW) for o in first.offers] == expected
     assert [card(o, "ar", NOW) for o in again.offers] == expected
