@@ -108,12 +108,7 @@ CARD_CHILDREN = (
 """What ranking and a card need (not the service areas: the search already knows them)."""
 
 
-def _candidates(
-    session: Session,
-    topic: str,
-    area_ids: list[int],
-    children: tuple[Any, ...] = CARD_CHILDREN,
-) -> list[tuple[Service, int]]:
+def _candidates(session: Session, topic: str, area_ids: list[int]) -> list[tuple[Service, int]]:
     """The topic's active offers serving any of these areas, each with its nearest area's rank.
     SQLite starts from service_area's (area_id, service_id) index; there is deliberately no
     index on the topic, which would tempt it into scanning every offer of the topic."""
@@ -125,7 +120,7 @@ def _candidates(
             Service.topic == topic,
             Service.status == "active",
         )
-        .options(*children)
+        .options(*CARD_CHILDREN)
     ).all()
     nearest: dict[str, tuple[Service, int]] = {}
     for service, area_id in rows:
@@ -136,20 +131,20 @@ def _candidates(
 
 
 def _search(
-    session: Session, query: OfferQuery, children: tuple[Any, ...] | None
+    session: Session, query: OfferQuery, shared: bool
 ) -> tuple[SearchResult, list[tuple[Service, int]], list[Any]]:
-    """The candidates for `query` and the questions they raise; no ranking yet. Without
-    `children`, the candidates come from the shared cache (`shared_candidates`)."""
+    """The candidates for `query` and the questions they raise; no ranking yet. `shared`: the
+    candidates come from the process's cache (`shared_candidates`)."""
     if query.topic not in CATALOGUE_TOPICS:
         raise ValueError(f"unknown topic {query.topic!r}")
     chain = area_chain(session, query.place)
     if not chain:
         return SearchResult(place_known=False), [], []
     area_ids = [a.id for a in chain]
-    if children is None:
+    if shared:
         found = shared_candidates(session, query.topic, area_ids)
     else:
-        found = _candidates(session, query.topic, area_ids, children)
+        found = _candidates(session, query.topic, area_ids)
     narrowed = [(s, d) for s, d in found if s.subtopic == query.subtopic]
     if query.subtopic and narrowed:
         found = narrowed  # no offer for the subtopic: the topic's offers still help
@@ -185,7 +180,7 @@ def shared_candidates(
     if found is not None:
         return found
     with Session(bind=session.connection()) as own:  # its own identity map, same transaction
-        found = _candidates(own, topic, area_ids, CARD_CHILDREN)
+        found = _candidates(own, topic, area_ids)
     # closing `own` detached them; the caller's session holds none of them
     with _shared_lock:
         stale = [k for k in _shared if k[:2] != key[:2]]  # another revision (or database)
@@ -200,13 +195,13 @@ def shared_candidates(
 def questions_to_ask(session: Session, query: OfferQuery) -> SearchResult:
     """Whether residence status or age would change the offers (`offers` stays empty): what the
     dialogue asks before searching, at a fraction of a full search's cost."""
-    return _search(session, query, None)[0]
+    return _search(session, query, shared=True)[0]
 
 
 def find_offers(session: Session, query: OfferQuery, shared: bool = False) -> SearchResult:
     """Offers for `query`, best first, with what the dialogue still needs to ask. `shared`:
     the services come from `shared_candidates` (detached: for cards, not for changes)."""
-    result, found, chain = _search(session, query, None if shared else CARD_CHILDREN)
+    result, found, chain = _search(session, query, shared)
     if not chain:
         return result
     now = query.now or utcnow()
