@@ -143,9 +143,7 @@ async def cpu_rounds(
 def median_figures(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The per-process medians of several `cpu_per_turn` results, the rounds kept beside them."""
     keys = [k for k in results[0] if k.endswith("_ms")]
-    summary: dict[str, Any] = {
-        k: round(statistics.median(r[k] for r in results), 2) for k in keys if k
-    }
+    summary: dict[str, Any] = {k: round(statistics.median(r[k] for r in results), 2) for k in keys}
     summary["turns"] = sum(r["turns"] for r in results)
     summary["users"] = results[0]["users"]
     summary["rounds"] = results

@@ -194,11 +194,16 @@ def start_before(stack: ExitStack, fake: FakeTelegram, tmp: Path) -> tuple[Runni
     return Running(proc, env, fake, {}), log
 
 
+async def count_messages(lotse: Running) -> None:
+    """How many messages each bench message's answer takes (`lotse` is up and answering)."""
+    sent = await telegram_messages(lotse.fake)
+    lotse.expected.update({text: c["messages"] for text, c in sent.items()})
+
+
 async def answering(lotse: Running, log: Path) -> None:
     """Up, and how many messages each bench message's answer takes."""
     await until_answering(lotse.fake, lotse.proc, log)
-    sent = await telegram_messages(lotse.fake)
-    lotse.expected.update({text: c["messages"] for text, c in sent.items()})
+    await count_messages(lotse)
 
 
 async def main() -> dict:
@@ -225,7 +230,7 @@ async def main() -> dict:
             try:
                 await until_answering(fake, proc, log)
                 results["first_answer_s"] = round(time.monotonic() - started, 1)
-                await answering(now, log)
+                await count_messages(now)
                 if old is not None:
                     try:
                         await answering(old, old_log)
