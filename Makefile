@@ -18,7 +18,8 @@ export PYTHONPATH := $(CURDIR)
 TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -type f -name '*.yml' -print 2>/dev/null | grep -v responses.generated | sort) \
 	$(shell find data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort) \
 	nlu/language_id.py nlu/normalizer.py nlu/morphology.py nlu/intent_model.py \
-	nlu/intent_classifier.py nlu/persisted.py lotse/text.py
+	nlu/intent_classifier.py nlu/persisted.py lotse/text.py \
+	nlu/danger_model.py lotse/danger_model.py tests/safety/development.yml
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
 .PHONY: help install browser train run test test-postgres test-scaleout test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare nlu-compare-diet nlu-determinism rasa-lock
@@ -61,10 +62,12 @@ train: models/.fingerprint
 # older than the model but still new to it).
 models/.fingerprint: FORCE $(RASA_VENV)/.installed domain/responses.generated.yml $(TRAIN_INPUTS)
 	@fp=$$(cat $(TRAIN_INPUTS) domain/responses.generated.yml requirements-rasa.txt | sha256sum | cut -d' ' -f1); \
-	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
+	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && ls models/*.tar.gz >/dev/null 2>&1 \
+	  && [ -f models/danger-model.json ]; then \
 	  echo "model is up to date"; touch $@; \
 	else \
-	  echo "training the Rasa model…"; start=$$(date +%s); \
+	  echo "training the emergency net's danger model and the Rasa model…"; start=$$(date +%s); \
+	  $(RASA_PY) -m nlu.danger_model || exit 1; \
 	  $(RASA) train --config config.yml --domain domain --data data/nlu data/dialogue \
 	    --out models --fixed-model-name lotse --quiet || exit 1; \
 	  echo "trained in $$(( $$(date +%s) - start )) s"; \
@@ -101,7 +104,7 @@ test-scaleout: install browser train
 # in the SQLite pass; the PostgreSQL pass skips them. Every test has its own database, so the
 # pass runs on both cores (pytest-xdist).
 NO_DATABASE_TESTS := $(foreach t,safety_net safety_latin safety_and_text safety_scenes safety_past \
-  safety_development safety_regression texts_native readme_layout,--ignore=tests/unit/test_$(t).py)
+  safety_development safety_regression danger_model texts_native readme_layout,--ignore=tests/unit/test_$(t).py)
 
 test-postgres: $(VENV)/.installed
 	@url=$$(scripts/start-postgres) || exit 1; \

@@ -38,6 +38,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lotse.danger_model import DEFAULT_PATH as DEFAULT_MODEL
+from lotse.danger_model import DangerModel, read_model
 from lotse.safety_latin import (
     SLAVIC,
     has_arabizi,
@@ -73,6 +75,9 @@ class Pattern:
     language: str
     words: tuple[Word, ...]
 
+
+MODEL_MATCH = Pattern(("danger-model",), "", ())
+"""What `find_match` returns when the danger model, not a phrase, raised the alarm."""
 
 _STEM_SIGN, _EXACT_SIGN, _GAP_SIGN = "ᛝ", "ᛞ", "ᛟ"
 """Letters no message holds, standing in for `*`, `=` and `~` while the phrase is folded (fold
@@ -144,6 +149,8 @@ class PhraseNet:
     dangers: tuple[Pattern, ...]
     look_alikes: tuple[Pattern, ...] = ()
     scenes: tuple[Scene, ...] = ()
+    model: DangerModel | None = field(default=None, compare=False)
+    """The danger model (lotse/danger_model.py): asked when no phrase and no scene matched."""
     _dangers: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
     _look_alikes: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
     _scene_parts: dict[str, list[Pattern]] = field(init=False, repr=False, compare=False)
@@ -193,7 +200,12 @@ def _language(path: Path) -> str:
     return path.stem.rsplit("_", 1)[-1]
 
 
-def load_phrases(directory: Path = DEFAULT_DIR) -> PhraseNet:
+def load_phrases(directory: Path = DEFAULT_DIR, model: Path | bool = True) -> PhraseNet:
+    """The lists of `directory`, with a danger model: `True` means the trained one
+    (models/danger-model.json) for the project's own lists and none for other lists (tests');
+    `False` none; a path that model."""
+    if model is True:
+        model = DEFAULT_MODEL if directory.resolve() == DEFAULT_DIR else False
     dangers: set[Pattern] = set()
     for path in sorted(directory.glob("emergency_*.txt")):
         dangers |= read_phrases(path, _language(path))
@@ -205,7 +217,10 @@ def load_phrases(directory: Path = DEFAULT_DIR) -> PhraseNet:
         scenes += read_scenes(path, _language(path))
     order = lambda p: (p.language, p.phrase)  # noqa: E731
     return PhraseNet(
-        tuple(sorted(dangers, key=order)), tuple(sorted(look_alikes, key=order)), tuple(scenes)
+        tuple(sorted(dangers, key=order)),
+        tuple(sorted(look_alikes, key=order)),
+        tuple(scenes),
+        read_model(model) if isinstance(model, Path) else None,
     )
 
 
@@ -256,10 +271,25 @@ def _find_scene(
 
 
 def find_match(text: str, net: PhraseNet) -> Pattern | None:
-    """The first emergency phrase in `text` with its language, else the first scene, or None."""
-    forms = message_forms(_blank_look_alikes(words_of(text), net))
+    """The first emergency phrase in `text` with its language, else the first scene, else
+    MODEL_MATCH if the danger model raises the alarm, or None."""
+    words = _blank_look_alikes(words_of(text), net)
+    forms = message_forms(words)
     phrase = next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
-    return phrase or _find_scene([(net._scene_parts, forms)], net) or _find_latin(text, net)
+    found = phrase or _find_scene([(net._scene_parts, forms)], net) or _find_latin(text, net)
+    if found is None and net.model is not None and net.model.alarms(model_text(words)):
+        return MODEL_MATCH
+    return found
+
+
+def model_text(words: list[str]) -> str:
+    """What the danger model reads: the message's words with the look-alike phrases blanked."""
+    return " ".join(w for w in words if w)
+
+
+def model_input(text: str, net: PhraseNet) -> str:
+    """`model_text` of a whole message (the model's training reads its examples this way)."""
+    return model_text(_blank_look_alikes(words_of(text), net))
 
 
 def _find_latin(text: str, net: PhraseNet) -> Pattern | None:

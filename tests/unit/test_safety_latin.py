@@ -4,6 +4,8 @@ the development set."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from lotse.safety import find_match, load_phrases
@@ -179,5 +181,8 @@ def test_a_latin_look_alike_does_not_hide_a_danger_beside_it() -> None:
 
 
 def test_cyrillic_and_arabic_words_do_not_join_a_latin_phrase() -> None:
-    assert find_match("ne хочу zhyty", PHRASES) is None
-    assert find_match("jozi عم yedrebni", PHRASES) is None
+    """The phrase reader's mechanics; the danger model (which reads these mixed messages as the
+    dangers they are) is left out."""
+    phrases_alone = replace(PHRASES, model=None)
+    assert find_match("ne хочу zhyty", phrases_alone) is None
+    assert find_match("jozi عم yedrebni", phrases_alone) is None

@@ -1,6 +1,7 @@
-"""The emergency regression set (tests/safety/regression.yml, issue 16) against the phrase net
-alone — the net is what still holds when the classifier is unsure and what the gateway uses when
-Rasa is down. The set was written blind; only figures are asserted, never single messages.
+"""The emergency regression set (tests/safety/regression.yml, issue 16) against the net alone
+(its phrases, scenes and danger model) — the net is what still holds when the classifier is
+unsure and what the gateway uses when Rasa is down. The set was written blind; only figures are
+asserted, never single messages.
 
 The issue's target is at least 90% of the dangers per language with no false alarm. FLOORS are
 the figures measured when the set arrived (docs/decisions.md): a change may raise them, never
@@ -20,16 +21,16 @@ from lotse.safety import find_phrase, load_phrases
 REGRESSION = Path(__file__).resolve().parent.parent / "safety" / "regression.yml"
 TARGET = 0.9
 FLOORS = {  # dangers caught of 16, false alarms of 6 (allowed at most)
-    "de": (15, 0),
+    "de": (16, 0),  # 15 before the danger model (lotse/danger_model.py)
     "en": (16, 0),
     "fr": (16, 0),
     "tr": (15, 0),
-    "ar": (14, 0),  # 13 before the Latin reading (lotse/safety_latin.py)
+    "ar": (16, 0),  # 13 before the Latin reading (safety_latin.py), 14 before the danger model
     "fa": (16, 0),
     "ru": (16, 0),
     "uk": (16, 0),  # 15 before the Latin reading
 }
-TARGET_NOT_YET_MET = {"ar"}
+TARGET_NOT_YET_MET: set[str] = set()
 
 
 def figures() -> dict[str, tuple[int, int, int, int]]:

@@ -1,0 +1,100 @@
+"""The danger model of the emergency net (lotse/danger_model.py): the pure-Python scorer computes
+what scikit-learn computed when `make train` wrote the model, and the net asks it only when no
+phrase and no scene matched. No test here depends on a borderline prediction: the wiring is
+tested with a hand-made model, the trained one only for agreement with scikit-learn."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from lotse.danger_model import DEFAULT_PATH, DangerModel, char_wb_ngrams, read_model, word_ngrams
+from lotse.safety import MODEL_MATCH, find_match, find_phrase, load_phrases
+
+NET = load_phrases()
+
+
+def test_character_ngrams_are_scikit_learns_char_wb() -> None:
+    assert char_wb_ngrams("ab", 2, 3) == [" a", "ab", "b ", " ab", "ab "]
+    # a word shorter than n is counted once, and longer n are not tried
+    assert char_wb_ngrams("a", 2, 5) == [" a", "a ", " a "]
+
+
+def test_word_ngrams_are_scikit_learns_word_analyzer() -> None:
+    assert word_ngrams("er hat mich x geschlagen", 1, 2) == [
+        "er", "hat", "mich", "geschlagen", "er hat", "hat mich", "mich geschlagen",
+    ]  # fmt: skip
+
+
+@pytest.mark.skipif(not DEFAULT_PATH.exists(), reason="make train writes the danger model")
+def test_the_scorer_agrees_with_scikit_learn() -> None:
+    model = read_model()
+    checks = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))["checks"]
+    assert model is not None and len(checks) >= 20
+    assert any(p >= 0.5 for _, p in checks) and any(p < 0.5 for _, p in checks)
+    for text, expected in checks:
+        assert model.probability(text) == pytest.approx(expected, abs=1e-5), text
+
+
+def hand_made(threshold: float = 0.5) -> DangerModel:
+    """Alarm on the word "zzdanger" (weight 10 against an intercept of -5), nothing else."""
+    return DangerModel(
+        low=2, high=2, intercept=-5.0, threshold=threshold, features={"w:zzdanger": (1.0, 10.0)},
+        word_range=(1, 1),
+    )  # fmt: skip
+
+
+def test_the_net_asks_the_model_when_no_phrase_matched() -> None:
+    net = replace(NET, model=hand_made())
+    assert find_match("bitte zzdanger jetzt", net) is MODEL_MATCH
+    assert find_phrase("bitte zzdanger jetzt", net) == ("danger-model",)
+    assert find_match("bitte eine wohnung", net) is None
+
+
+def test_a_phrase_is_named_before_the_model() -> None:
+    net = replace(NET, model=hand_made())
+    match = find_match("zzdanger mein mann schlägt mich", net)
+    assert match is not None and match is not MODEL_MATCH
+
+
+def test_the_model_reads_the_message_with_look_alikes_blanked() -> None:
+    """ "im heim leben" is a look-alike phrase: its words never reach the model."""
+    model = DangerModel(
+        low=2, high=2, intercept=-5.0, threshold=0.5, features={"w:heim": (1.0, 10.0)},
+        word_range=(1, 1),
+    )  # fmt: skip
+    net = replace(NET, model=model)
+    assert find_match("ich will nicht mehr im heim leben", net) is None
+
+
+def test_one_or_two_words_are_left_to_the_phrases() -> None:
+    net = replace(NET, model=hand_made())
+    assert find_match("zzdanger", net) is None
+    assert find_match("bitte zzdanger", net) is None
+
+
+def test_below_its_threshold_the_model_stays_quiet() -> None:
+    net = replace(NET, model=hand_made(threshold=0.999999))
+    assert find_match("bitte zzdanger jetzt", net) is None
+
+
+def test_without_a_trained_model_the_phrases_still_hold(tmp_path: Path, caplog) -> None:
+    net = load_phrases(model=tmp_path / "missing.json")
+    assert net.model is None
+    assert "phrases alone" in caplog.text
+    assert find_phrase("mein mann schlägt mich", net)
+
+
+def test_other_lists_get_no_model_by_default(tmp_path: Path) -> None:
+    (tmp_path / "emergency_de.txt").write_text("hilfe feuer\n", encoding="utf-8")
+    assert load_phrases(tmp_path).model is None
+
+
+def test_a_model_of_another_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({"format": 99}), encoding="utf-8")
+    with pytest.raises(ValueError, match="format 99"):
+        read_model(path)
