@@ -56,32 +56,18 @@ def training_data() -> Tuple[List[str], List[int]]:
 WORD_RANGE = (1, 2)
 
 
+def tfidf(analyzer: str, ngram_range: Tuple[int, int]) -> TfidfVectorizer:
+    """The TF-IDF that lotse/danger_model.py reproduces: sublinear tf, L2 norm, seen twice."""
+    return TfidfVectorizer(
+        analyzer=analyzer, ngram_range=ngram_range, sublinear_tf=True, min_df=2, dtype=numpy.float64
+    )
+
+
 def vectorizers(words: bool) -> List[Tuple[str, TfidfVectorizer]]:
-    out = [
-        (
-            "",
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=NGRAM_RANGE,
-                sublinear_tf=True,
-                min_df=2,
-                dtype=numpy.float64,
-            ),
-        )
-    ]
+    """Character n-grams inside words, and word n-grams (prefixed in the file) if `words`."""
+    out = [("", tfidf("char_wb", NGRAM_RANGE))]
     if words:
-        out.append(
-            (
-                WORD_PREFIX,
-                TfidfVectorizer(
-                    analyzer="word",
-                    ngram_range=WORD_RANGE,
-                    sublinear_tf=True,
-                    min_df=2,
-                    dtype=numpy.float64,
-                ),
-            )
-        )
+        out.append((WORD_PREFIX, tfidf("word", WORD_RANGE)))
     return out
 
 
