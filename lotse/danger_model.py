@@ -22,8 +22,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from lotse.text import fold
-
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "danger-model.json"
@@ -88,8 +86,11 @@ class DangerModel:
     """Word n-grams as a second block, if the model was trained with them."""
 
     def probability(self, text: str) -> float:
-        """For a message as the net sees it (folded, look-alike phrases blanked)."""
-        key = fold(text)
+        """For a message as the net hands it over (`lotse.safety.model_text`: its words already
+        folded, look-alike phrases blanked) — the very string the training read. Folding it
+        again is not the identity ("queer" loses its "ue"), so only scikit-learn's own
+        lowercasing is repeated here."""
+        key = text.lower()
         score = self.intercept + _block(char_wb_ngrams(key, self.low, self.high), self.features, "")
         if self.word_range is not None:
             grams = word_ngrams(key, *self.word_range)
