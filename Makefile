@@ -18,8 +18,12 @@ export PYTHONPATH := $(CURDIR)
 TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -type f -name '*.yml' -print 2>/dev/null | grep -v responses.generated | sort) \
 	$(shell find data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort) \
 	nlu/language_id.py nlu/normalizer.py nlu/morphology.py nlu/intent_model.py \
-	nlu/intent_classifier.py nlu/persisted.py lotse/text.py \
-	nlu/danger_model.py lotse/danger_model.py tests/safety/development.yml
+	nlu/intent_classifier.py nlu/persisted.py lotse/text.py
+# The emergency net's danger model reads the training data and the development set through the
+# net's own look-alike blanking, so the lists and the net's code are its inputs too.
+DANGER_INPUTS = nlu/danger_model.py nlu/experiment.py lotse/danger_model.py lotse/text.py \
+	$(sort $(wildcard lotse/safety*.py data/safety/*.txt)) tests/safety/development.yml \
+	$(shell find data/nlu -type f -name '*.yml' 2>/dev/null | sort)
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)
 
 .PHONY: help install browser train run test test-postgres test-scaleout test-unit test-e2e validate lint bench clean nlu-eval nlu-cross-validate nlu-report nlu-compare nlu-compare-diet nlu-determinism rasa-lock
@@ -56,22 +60,29 @@ rasa-lock: $(RASA_VENV)/.installed
 domain/responses.generated.yml: $(RASA_VENV)/.installed $(RESPONSE_SOURCES) nlu/responses.py
 	$(RASA_PY) nlu/responses.py --out $@
 
-train: models/.fingerprint
+train: models/.fingerprint models/.danger-fingerprint
 
 # FORCE: the content fingerprint decides, not timestamps (a file edited while training ran is
 # older than the model but still new to it).
 models/.fingerprint: FORCE $(RASA_VENV)/.installed domain/responses.generated.yml $(TRAIN_INPUTS)
 	@fp=$$(cat $(TRAIN_INPUTS) domain/responses.generated.yml requirements-rasa.txt | sha256sum | cut -d' ' -f1); \
-	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && ls models/*.tar.gz >/dev/null 2>&1 \
-	  && [ -f models/danger-model.json ]; then \
+	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && ls models/*.tar.gz >/dev/null 2>&1; then \
 	  echo "model is up to date"; touch $@; \
 	else \
-	  echo "training the emergency net's danger model and the Rasa model…"; start=$$(date +%s); \
-	  $(RASA_PY) -m nlu.danger_model || exit 1; \
+	  echo "training the Rasa model…"; start=$$(date +%s); \
 	  $(RASA) train --config config.yml --domain domain --data data/nlu data/dialogue \
 	    --out models --fixed-model-name lotse --quiet || exit 1; \
 	  echo "trained in $$(( $$(date +%s) - start )) s"; \
 	  echo "$$(( $$(date +%s) - start ))" > models/.train-seconds; \
+	  echo "$$fp" > $@; \
+	fi
+
+models/.danger-fingerprint: FORCE $(RASA_VENV)/.installed $(DANGER_INPUTS)
+	@fp=$$(cat $(DANGER_INPUTS) requirements-rasa.txt | sha256sum | cut -d' ' -f1); \
+	if [ -f $@ ] && [ "$$(cat $@)" = "$$fp" ] && [ -f models/danger-model.json ]; then \
+	  echo "danger model is up to date"; touch $@; \
+	else \
+	  $(RASA_PY) -m nlu.danger_model || exit 1; \
 	  echo "$$fp" > $@; \
 	fi
 
