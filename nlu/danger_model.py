@@ -26,6 +26,7 @@ from lotse.safety import DEFAULT_DIR, load_phrases, model_input
 from nlu.experiment import ROOT, read_examples
 
 NGRAM_RANGE = (2, 5)
+WORD_RANGE = (1, 2)
 C = 4.0
 THRESHOLD = 0.95
 """The lowest of the thresholds tried at which, in 5-fold cross-validation on the training data
@@ -36,6 +37,7 @@ CHECKS = 24
 
 
 def training_data() -> Tuple[List[str], List[int]]:
+    """(what the model reads of each example — `lotse.safety.model_input` —, 1 for a danger)."""
     texts: List[str] = []
     labels: List[int] = []
     for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
@@ -50,10 +52,8 @@ def training_data() -> Tuple[List[str], List[int]]:
         for text in development[language].get("look_alike") or []:
             texts.append(text)
             labels.append(0)
-    return texts, labels
-
-
-WORD_RANGE = (1, 2)
+    net = load_phrases(DEFAULT_DIR, model=False)  # its look-alike lists, for the blanking
+    return [model_input(t, net) for t in texts], labels
 
 
 def tfidf(analyzer: str, ngram_range: Tuple[int, int]) -> TfidfVectorizer:
@@ -88,10 +88,8 @@ def probabilities(parts, model, inputs: List[str]):
 def cross_validate(words: bool) -> None:
     """5-fold figures on the training data: what a threshold costs and catches (the phrase net,
     which learnt from the same data, is not consulted)."""
-    texts, labels = training_data()
-    net = load_phrases(DEFAULT_DIR, model=False)
-    inputs = [model_input(t, net) for t in texts]
-    scores = [0.0] * len(texts)
+    inputs, labels = training_data()
+    scores = [0.0] * len(inputs)
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
     for train_rows, test_rows in folds.split(inputs, labels):
         parts, model = fit([inputs[i] for i in train_rows], [labels[i] for i in train_rows], words)
@@ -110,9 +108,7 @@ def cross_validate(words: bool) -> None:
 
 
 def train(out: Path, words: bool = True, threshold: float = THRESHOLD) -> None:
-    texts, labels = training_data()
-    net = load_phrases(DEFAULT_DIR, model=False)
-    inputs = [model_input(t, net) for t in texts]
+    inputs, labels = training_data()
     parts, model = fit(inputs, labels, words)
     weights = model.coef_[0]
     features = {}
@@ -122,13 +118,12 @@ def train(out: Path, words: bool = True, threshold: float = THRESHOLD) -> None:
             idf, weight = vectorizer.idf_[i], weights[offset + i]
             features[prefix + gram] = [round(float(idf), 9), round(float(weight), 9)]
         offset += len(vectorizer.vocabulary_)
-    dangers = [t for t, label in zip(texts, labels, strict=True) if label]
-    others = [t for t, label in zip(texts, labels, strict=True) if not label]
+    dangers = [t for t, label in zip(inputs, labels, strict=True) if label]
+    others = [t for t, label in zip(inputs, labels, strict=True) if not label]
     half = CHECKS // 2
     sample = dangers[:: max(1, len(dangers) // half)][:half]
     sample += others[:: max(1, len(others) // half)][:half]
-    sample_inputs = [model_input(t, net) for t in sample]
-    checks = probabilities(parts, model, sample_inputs)
+    checks = probabilities(parts, model, sample)
     data = {
         "format": FORMAT,
         "ngram_range": list(NGRAM_RANGE),
@@ -136,7 +131,7 @@ def train(out: Path, words: bool = True, threshold: float = THRESHOLD) -> None:
         "word_range": list(WORD_RANGE) if words else None,
         "threshold": threshold,
         "trained_on": {"dangers": sum(labels), "others": len(labels) - sum(labels)},
-        "checks": [[t, round(float(p), 6)] for t, p in zip(sample_inputs, checks, strict=True)],
+        "checks": [[t, round(float(p), 6)] for t, p in zip(sample, checks, strict=True)],
         "features": features,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
