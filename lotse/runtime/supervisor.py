@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import http.client
 import os
 import signal
 import socket
@@ -53,10 +54,13 @@ class StartupError(RuntimeError):
 
 
 def http_ok(url: str, predicate: Callable[[bytes], bool] = lambda _: True) -> bool:
+    """Whether `url` answers 200 (and `predicate`). Anything that is not an HTTP answer means
+    "not ready": probing a loopback port nobody listens on yet can connect the probe to itself
+    (TCP self-connect), and it then reads back its own request line (http.client.BadStatusLine)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as resp:
             return resp.status == 200 and predicate(resp.read())
-    except (urllib.error.URLError, OSError, ValueError):
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException):
         return False
 
 

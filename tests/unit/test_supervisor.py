@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import socket
 import sys
 import threading
 import time
 from pathlib import Path
 
-from lotse.runtime.supervisor import Child, Supervisor, ready_line
+from lotse.runtime.supervisor import Child, Supervisor, http_ok, ready_line
 from lotse.settings import Settings
 
 
@@ -84,3 +85,20 @@ def test_rasa_gets_the_service_token_even_when_it_starts_with_a_dash() -> None:
     assert parser.parse_args(argv[1:]).auth_token == "-dash-first_token"
     assert with_auth_token(["rasa", "train"], "x") == ["rasa", "train"]
     assert with_auth_token(["rasa", "run"], None) == ["rasa", "run"]
+
+
+def test_a_reply_that_is_not_http_means_not_ready() -> None:
+    """What a probe sees when it connected to itself: its own request line back."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+
+        def echo() -> None:
+            conn, _ = server.accept()
+            with conn:
+                conn.sendall(conn.recv(4096))
+
+        thread = threading.Thread(target=echo, daemon=True)
+        thread.start()
+        assert http_ok(f"http://127.0.0.1:{server.getsockname()[1]}/status?token=x") is False
+        thread.join(5)
