@@ -26,6 +26,14 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of `allowed` (the first when unset)."""
+    raw = os.environ.get(name, "").strip().lower() or allowed[0]
+    if raw not in allowed:
+        raise SystemExit(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable, read once per process."""
@@ -43,6 +51,9 @@ class Settings:
     rasa_replicas: int = 1
     """Rasa processes `lotse run` starts, on rasa_port, rasa_port + 1, … (more than one needs the
     shared tracker and lock stores: LOTSE_TRACKER_STORE_URL and REDIS_URL)."""
+    cpu_pinning: str = "auto"
+    """"auto": each Rasa replica gets a CPU of its own when there are more CPUs than replicas
+    (lotse/runtime/cpu_plan.py); "off": the scheduler decides."""
     action_server_port: int = 5055
     rasa_url: str = ""
     """Rasa's base URL; several (replicas), comma-separated, for the gateway."""
@@ -131,6 +142,7 @@ def load_settings() -> Settings:
         database_url=database_url,
         rasa_port=rasa_port,
         rasa_replicas=max(1, _int("LOTSE_RASA_REPLICAS", 1)),
+        cpu_pinning=_choice("LOTSE_CPU_PINNING", ("auto", "off")),
         action_server_port=action_port,
         rasa_url=os.environ.get("RASA_URL", "").rstrip("/") or f"http://127.0.0.1:{rasa_port}",
         action_server_url=os.environ.get("ACTION_SERVER_URL", "").rstrip("/")

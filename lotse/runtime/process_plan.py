@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from lotse.runtime.cpu_plan import available_cpus, plan_cpus
 from lotse.runtime.rasa_endpoints import endpoints_file
 from lotse.runtime.supervisor import Child, StartupError, http_ok, ready_line
 from lotse.settings import PROJECT_ROOT, Settings
@@ -79,7 +80,14 @@ def build_children(settings: Settings) -> list[list[Child]]:
                 log_file=log_dir / "admin.log" if console else None,
             )
         )
-    return [first, [gateway]]
+    stages = [first, [gateway]]
+    plan = plan_cpus(
+        (c.name for stage in stages for c in stage), available_cpus(), settings.cpu_pinning
+    )
+    for stage in stages:
+        for child in stage:
+            child.cpus = plan.get(child.name)
+    return stages
 
 
 def _admin_accounts_exist(settings: Settings) -> bool:

@@ -34,13 +34,16 @@ STOP_TIMEOUT = 10.0
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with(parent: int) -> Callable[[], None] | None:
+def _in_child(parent: int, cpus: frozenset[int] | None) -> Callable[[], None] | None:
     """For Popen's preexec_fn (Linux): the child gets SIGTERM when the supervisor dies, however
-    it dies (a service manager's SIGKILL, the OOM killer), so no orphan keeps holding a port."""
+    it dies (a service manager's SIGKILL, the OOM killer), so no orphan keeps holding a port;
+    and it runs on `cpus` when given (lotse/runtime/cpu_plan.py)."""
     if not sys.platform.startswith("linux"):
         return None
 
     def in_child() -> None:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # the supervisor died before the line above
@@ -82,6 +85,8 @@ class Child:
     port_setting: str = ""
     log_file: Path | None = None
     interactive: bool = False
+    cpus: frozenset[int] | None = None
+    """The CPUs it may run on; None: any (lotse/runtime/cpu_plan.py decides)."""
     proc: subprocess.Popen[str] | None = None
     seen_lines: list[str] = field(default_factory=list)
     _ready_line: threading.Event = field(default_factory=threading.Event)
@@ -136,9 +141,15 @@ class Supervisor:
                 f"port {child.port} for {child.name} is already in use "
                 f"(another Lotse still running? set {child.port_setting} to use another port)"
             )
+        if child.cpus:
+            self.say(f"{child.name}: on CPU {', '.join(map(str, sorted(child.cpus)))}")
         if child.interactive:
             child.proc = subprocess.Popen(
-                child.argv, cwd=PROJECT_ROOT, env=env, text=True, preexec_fn=_die_with(os.getpid())
+                child.argv,
+                cwd=PROJECT_ROOT,
+                env=env,
+                text=True,
+                preexec_fn=_in_child(os.getpid(), child.cpus),
             )
             return
         if child.log_file:
@@ -154,7 +165,9 @@ class Supervisor:
             text=True,
             bufsize=1,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops children in order
-            preexec_fn=_die_with(os.getpid()),  # and if the supervisor is killed, they stop too
+            preexec_fn=_in_child(
+                os.getpid(), child.cpus
+            ),  # and if the supervisor is killed, they stop too
         )
         threading.Thread(target=self._pump, args=(child,), daemon=True).start()
 

@@ -7,6 +7,7 @@ worktree and started the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import subprocess
@@ -154,3 +155,24 @@ def start_old_lotse(tree: Path, env: dict[str, str], log: Path) -> subprocess.Po
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def keep_off_rasa(root: int) -> dict[str, list[int]]:
+    """Move this process (the fake Bot API and the load) off the CPUs `lotse run` gave Rasa
+    (lotse/runtime/cpu_plan.py), as Telegram's servers and the people writing are not on the
+    bot's machine. The same for raw Rasa and end to end. Returns who runs where ({} if Rasa is
+    not pinned)."""
+    if not hasattr(os, "sched_getaffinity"):
+        return {}
+    rasa = children_by_name(root).get("rasa", [])
+    if not rasa:
+        return {}
+    mine = os.sched_getaffinity(0)
+    theirs = os.sched_getaffinity(rasa[0])
+    rest = mine - theirs
+    if theirs == mine or not rest:
+        return {}
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(task.name), rest)
+    return {"rasa": sorted(theirs), "bench": sorted(rest)}

@@ -34,6 +34,7 @@ from lotse.protocol import CARD_KEY, REQUEST_CONTACT_KEY
 from tests.bench.processes import (
     BEFORE_RESTRUCTURE,
     cpu_per_turn,
+    keep_off_rasa,
     rss_mb,
     start_old_lotse,
     worktree,
@@ -292,6 +293,7 @@ async def measure(
         parse.append(time.monotonic() - t0)
     results["nlu_parse"] = ms(parse)
 
+    results["cpu_pinning"] = keep_off_rasa(now.proc.pid)
     print("throughput at saturation, raw Rasa and end to end alternating …", flush=True)
     results["throughput"] = await throughput_rounds({"raw_rasa": raw, "end_to_end": now.e2e}, TURNS)
     for rate in (5, 15):
@@ -316,6 +318,11 @@ def print_table(r: dict) -> None:
             f"({t['raw_rasa']['users']} users)  end to end {t['end_to_end']['turns_per_s']}/s "
             f"({t['end_to_end']['users']} users)  ratio {t['ratio']} (median of rounds"
             f" {t.get('ratios')})"
+        )
+        pins = r.get("cpu_pinning") or {}
+        print(
+            f"  CPUs                     Rasa {pins.get('rasa', 'any')}, the bench's client"
+            f" {pins.get('bench', 'any')} (LOTSE_CPU_PINNING, lotse/runtime/cpu_plan.py)"
         )
     cpu, before = r.get("cpu_ms_per_turn"), r.get("before_restructure", {})
     if cpu:
