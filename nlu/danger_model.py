@@ -28,11 +28,13 @@ from nlu.experiment import ROOT, read_examples
 NGRAM_RANGE = (2, 5)
 WORD_RANGE = (1, 2)
 C = 4.0
-THRESHOLD = 0.95
+THRESHOLD = 0.96
 """The lowest of the thresholds tried at which, in 5-fold cross-validation on the training data
-below, no other message raised the alarm (`--cv`: 0 of 14,147 at 0.95, 8 at 0.9) and the unit
-tests' look-alikes stay quiet ("das baby hat aus der flasche getrunken" reached 0.93); chosen
-before the blind sets were measured (docs/decisions.md)."""
+below, no other message raised the alarm, and the unit tests' look-alikes stay quiet ("das baby
+hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,147 there, 8 at
+0.9). Session 9, with the tenth development round's look-alikes among the others: at 0.95 one of
+14,530 (a girl mocked for her hijab who no longer wants to go to school, 0.956), at 0.96 none, so
+0.96. Chosen before the blind sets were measured (docs/decisions.md)."""
 CHECKS = 24
 
 
@@ -98,7 +100,7 @@ def cross_validate(words: bool) -> None:
         ):
             scores[i] = float(p)
     dangers = sum(labels)
-    for threshold in (0.7, 0.8, 0.85, 0.9, 0.95):
+    for threshold in (0.7, 0.8, 0.85, 0.9, 0.95, 0.96):
         caught = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= threshold)
         alarms = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= threshold)
         print(
