@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-PINNING_VALUES = ("auto", "off")
-
 
 def available_cpus() -> list[int]:
     """The CPUs this process may run on (a container's or taskset's limit included)."""

@@ -143,13 +143,15 @@ class Supervisor:
             )
         if child.cpus:
             self.say(f"{child.name}: on CPU {', '.join(map(str, sorted(child.cpus)))}")
+        # the child stops when the supervisor dies, however it dies, and runs on its CPUs
+        in_child = _in_child(os.getpid(), child.cpus)
         if child.interactive:
             child.proc = subprocess.Popen(
                 child.argv,
                 cwd=PROJECT_ROOT,
                 env=env,
                 text=True,
-                preexec_fn=_in_child(os.getpid(), child.cpus),
+                preexec_fn=in_child,
             )
             return
         if child.log_file:
@@ -165,9 +167,7 @@ class Supervisor:
             text=True,
             bufsize=1,
             start_new_session=True,  # Ctrl-C reaches the supervisor, which stops children in order
-            preexec_fn=_in_child(
-                os.getpid(), child.cpus
-            ),  # and if the supervisor is killed, they stop too
+            preexec_fn=in_child,
         )
         threading.Thread(target=self._pump, args=(child,), daemon=True).start()
 
