@@ -34,7 +34,11 @@ below, no other message raised the alarm, and the unit tests' look-alikes stay q
 hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,147 there, 8 at
 0.9). Session 9, with the tenth development round's look-alikes among the others: at 0.95 one of
 14,530 (a girl mocked for her hijab who no longer wants to go to school, 0.956), at 0.96 none, so
-0.96. Chosen before the blind sets were measured (docs/decisions.md)."""
+0.96. Session 10, with the eleventh round among the training data and a look-alike for that
+girl's words ("ما عادش تحب تمشي تقرا", she no longer likes going to school): none of 14,690 at
+0.95 in cross-validation, but a unit test's look-alike ("малыш выпил молоко из бутылочки и
+срыгнул") reached 0.951, so 0.96 (510 of 1,983 dangers out of fold); chosen before the blind set
+was measured a second time (docs/decisions.md)."""
 CHECKS = 24
 
 
@@ -100,13 +104,17 @@ def cross_validate(words: bool) -> None:
         ):
             scores[i] = float(p)
     dangers = sum(labels)
-    for threshold in (0.7, 0.8, 0.85, 0.9, 0.95, 0.96):
+    for threshold in (0.7, 0.8, 0.85, 0.9, 0.95, 0.96, 0.97, 0.98):
         caught = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= threshold)
         alarms = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= threshold)
         print(
             f"threshold {threshold}: dangers {caught}/{dangers}, "
             f"alarms {alarms}/{len(labels) - dangers}"
         )
+    # the others that alarm at 0.9 or above, highest first: what the threshold has to clear
+    raised = sorted((s, t) for s, y, t in zip(scores, labels, inputs, strict=True) if not y)
+    for score, text in [r for r in raised if r[0] >= 0.9][::-1][:10]:
+        print(f"  {score:.3f} {text[:100]}")
 
 
 def train(out: Path, words: bool = True, threshold: float = THRESHOLD) -> None:

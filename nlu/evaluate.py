@@ -230,9 +230,12 @@ def main(argv=None) -> int:
         return 1
     everything = [r for rows in sets.values() for r in rows]
     regression = safety_regression.load()
-    texts = [r[1] for r in everything] + [r[1] for r in regression]
+    blind = safety_regression.load(safety_regression.BLIND)
+    texts = [r[1] for r in everything] + [r[1] for r in regression + blind]
     parsed_all = asyncio.run(parse_all(args.model, texts))
-    parsed, parsed_regression = parsed_all[: len(everything)], parsed_all[len(everything) :]
+    parsed = parsed_all[: len(everything)]
+    parsed_regression = parsed_all[len(everything) : len(everything) + len(regression)]
+    parsed_blind = parsed_all[len(everything) + len(regression) :]
     thresholds = answer_thresholds()
     report: Dict[str, object] = {"model": str(args.model), "answer_thresholds": thresholds}
     failed: List[str] = []
@@ -248,6 +251,10 @@ def main(argv=None) -> int:
             regression, parsed_regression
         )
         failed += regression_failed
+    if blind:
+        report["safety_blind"], _ = safety_regression.evaluate(
+            blind, parsed_blind, "blind", gated=False
+        )
     lower = min(report[n]["macro_f1"] for n in sets if n != "new_intents")  # type: ignore[index]
     print(f"\nmacro-F1, the lower of the sets: {lower:.3f}")
     report["macro_f1_lower"] = lower

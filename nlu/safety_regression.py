@@ -15,6 +15,9 @@ import yaml
 from lotse import LANGUAGES
 
 REGRESSION = Path(__file__).resolve().parent.parent / "tests" / "safety" / "regression.yml"
+BLIND = REGRESSION.with_name("blind.yml")
+"""Session 10's blind set (14 dangers and 14 look-alikes per language, eight more authors): the
+measure of the net and the classifier together; figures only, no gate, nothing tuned on it."""
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
 }  # dangers caught of 16 and false alarms of 6 allowed, measured 2026-12-06 (session 6)
@@ -35,8 +38,10 @@ def load(path: Path = REGRESSION) -> List[Row]:
     return rows
 
 
-def evaluate(rows: List[Row], parsed: List[Dict]) -> Tuple[Dict, List[str]]:
-    """Per language: dangers recognised and false alarms; and the gates missed."""
+def evaluate(
+    rows: List[Row], parsed: List[Dict], name: str = "regression", gated: bool = True
+) -> Tuple[Dict, List[str]]:
+    """Per language: dangers recognised and false alarms; and the gates missed (`gated`)."""
     figures: Dict[str, Dict[str, int]] = {}
     for (language, _, acute), parse in zip(rows, parsed, strict=True):
         alarm = parse["intent"]["name"] == "emergency"
@@ -50,12 +55,14 @@ def evaluate(rows: List[Row], parsed: List[Dict]) -> Tuple[Dict, List[str]]:
             entry["look_alikes"] += 1
             entry["alarms"] += int(alarm)
     failed = []
-    print("\n== emergency regression set (whole pipeline): danger caught, false alarms")
+    print(f"\n== emergency {name} set (whole pipeline): danger caught, false alarms")
     for language, entry in figures.items():
         print(
             f"{language:<6} {entry['caught']:>3} of {entry['acute']:<3}"
             f"  false alarms {entry['alarms']} of {entry['look_alikes']}"
         )
+        if not gated:
+            continue
         floor, allowed = FLOORS.get(language, (entry["acute"], 0))
         if entry["caught"] < floor:
             failed.append(f"regression {language}: {entry['caught']} dangers caught < {floor}")

@@ -26,7 +26,8 @@ KNOWN = {  # (dangers missed, false alarms) allowed per language
     "tr": (1, 0),  # a bare "yardimmmm" (help, stretched)
     "ar": (1, 3),  # "الصغير والكلور" (no verb: bleach alone is a cleaning question);
     # three TV plots (a series with "دم كتير", "انتحر")
-    "fa": (8, 1),  # a bare "کمک"; a fire in the camp's kitchen told as a past story
+    "fa": (8, 2),  # a bare "کمک"; a fire in the camp's kitchen told as a past story;
+    # paperwork that "dare mano mikoshe" (is killing me): the same words are a literal threat
     # Finglish: two-consonant words (atish soozi), a child lost with words between, Dari threats,
     # "Polizei khabar konid", hiding under the bed, pills of the mother, a child locked out
     "ru": (1, 0),  # a bare "помогите"
