@@ -35,10 +35,10 @@ hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,1
 0.9). Session 9, with the tenth development round's look-alikes among the others: at 0.95 one of
 14,530 (a girl mocked for her hijab who no longer wants to go to school, 0.956), at 0.96 none, so
 0.96. Session 10, with the eleventh round among the training data and a look-alike for that
-girl's words ("ما عادش تحب تمشي تقرا", she no longer likes going to school): none of 14,690 at
-0.95 in cross-validation, but a unit test's look-alike ("малыш выпил молоко из бутылочки и
-срыгнул") reached 0.951, so 0.96 (510 of 1,983 dangers out of fold); chosen before the blind set
-was measured a second time (docs/decisions.md)."""
+girl's words ("ما عادش تحب تمشي تقرا", she no longer likes going to school), and without the
+development messages that repeated blind ones (`nlu.overlap`): none of 14,658 at 0.95 in
+cross-validation, but a unit test's look-alike ("малыш выпил молоко из бутылочки и срыгнул")
+reached 0.951, so 0.96 (486 of 1,957 dangers out of fold; docs/decisions.md)."""
 CHECKS = 24
 
 

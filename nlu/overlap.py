@@ -1,11 +1,14 @@
 """No training example may be a near-duplicate of a held-out one: otherwise the held-out figures
 measure memory, not understanding.
 
-Compares every example of data/nlu/ with every message of tests/nlu/ (both held-out sets) by the
+Compares every example of data/nlu/ with every message of tests/nlu/ (the held-out sets) by the
 cosine of their character 3-gram TF-IDF vectors on the folded text (lotse.text.fold: case,
 diacritics, keyboard variants and punctuation do not count). Pairs at or above the threshold are
 listed and fail the check; one-, two- and three-word messages ("ok", "danke", "in Lörrach") are
-exempt, since every set needs them and they cannot be written differently. Run by `make validate`.
+exempt, since every set needs them and they cannot be written differently. The emergency net's
+blind sets (tests/safety/regression.yml, blind.yml) are held out the same way from everything the
+danger model learns from: data/nlu/ and tests/safety/development.yml (session 10 found 42
+regression messages repeated in the development set). Run by `make validate`.
 Usage (in .venv-rasa): python -m nlu.overlap [--threshold 0.8]
 """
 
@@ -15,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import List, Tuple
+
+import yaml
 
 from lotse.text import fold
 from nlu.experiment import ROOT, read_examples
@@ -27,11 +32,43 @@ def examples(paths: List[Path]) -> List[Tuple[Path, str]]:
     return [(p, t) for p in paths for t, _ in read_examples(p) if len(t.split()) >= MIN_WORDS]
 
 
+SAFETY = ROOT / "tests" / "safety"
+SAFETY_HELD_OUT = ("regression.yml", "blind.yml")
+
+
+def safety_messages(path: Path) -> List[Tuple[Path, str]]:
+    """The dangers and look-alikes of a tests/safety/ file ({language: {acute, look_alike}})."""
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        (path, str(text))
+        for parts in data.values()
+        for kind in ("acute", "look_alike")
+        for text in parts.get(kind) or []
+        if len(str(text).split()) >= MIN_WORDS
+    ]
+
+
 def near_duplicates(threshold: float) -> List[Tuple[float, str, str, str]]:
+    """(cosine, held-out file, held-out message, training example) of every pair at or above
+    `threshold`: training data against tests/nlu/, and everything the danger model learns from
+    against the emergency net's blind sets."""
+    nlu_training = examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
+    nlu_held = examples(sorted((ROOT / "tests" / "nlu").rglob("*.yml")))
+    safety_training = nlu_training + safety_messages(SAFETY / "development.yml")
+    safety_held = [m for name in SAFETY_HELD_OUT for m in safety_messages(SAFETY / name)]
+    return sorted(
+        _pairs(nlu_training, nlu_held, threshold) + _pairs(safety_training, safety_held, threshold),
+        reverse=True,
+    )
+
+
+def _pairs(
+    train: List[Tuple[Path, str]], held: List[Tuple[Path, str]], threshold: float
+) -> List[Tuple[float, str, str, str]]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    train = examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
-    held = examples(sorted((ROOT / "tests" / "nlu").rglob("*.yml")))
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), preprocessor=fold)
     vectorizer.fit([t for _, t in train + held])
     similarity = (
@@ -43,7 +80,7 @@ def near_duplicates(threshold: float) -> List[Tuple[float, str, str, str]]:
         if value >= threshold:
             where = held[i][0].relative_to(ROOT).as_posix()
             found.append((float(value), where, held[i][1], train[j][1]))
-    return sorted(found, reverse=True)
+    return found
 
 
 def main(argv=None) -> int:
@@ -52,8 +89,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     found = near_duplicates(args.threshold)
     for value, where, held, train in found:
-        if "/fresh/" in where:  # the blind set's messages are never shown (docs/nlu-data.md)
-            held = "(a message of the blind fresh set)"
+        if "/fresh/" in where or where.endswith("blind.yml"):  # blind sets are never shown
+            held = "(a message of a blind set)"
         print(f"{value:.2f} {where}: {held!r}\n     training: {train!r}")
     if found:
         print(f"near-duplicates of held-out messages in the training data: {len(found)}: FAILED")
