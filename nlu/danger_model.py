@@ -112,8 +112,11 @@ def cross_validate(words: bool) -> None:
             f"alarms {alarms}/{len(labels) - dangers}"
         )
     # the others that alarm at 0.9 or above, highest first: what the threshold has to clear
-    raised = sorted((s, t) for s, y, t in zip(scores, labels, inputs, strict=True) if not y)
-    for score, text in [r for r in raised if r[0] >= 0.9][::-1][:10]:
+    raised = sorted(
+        ((s, t) for s, y, t in zip(scores, labels, inputs, strict=True) if not y and s >= 0.9),
+        reverse=True,
+    )
+    for score, text in raised[:10]:
         print(f"  {score:.3f} {text[:100]}")
 
 

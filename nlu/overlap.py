@@ -19,9 +19,8 @@ import sys
 from pathlib import Path
 from typing import List, Tuple
 
-import yaml
-
 from lotse.text import fold
+from nlu import safety_regression
 from nlu.experiment import ROOT, read_examples
 
 THRESHOLD = 0.8
@@ -37,16 +36,11 @@ SAFETY_HELD_OUT = ("regression.yml", "blind.yml")
 
 
 def safety_messages(path: Path) -> List[Tuple[Path, str]]:
-    """The dangers and look-alikes of a tests/safety/ file ({language: {acute, look_alike}})."""
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """The dangers and look-alikes of a tests/safety/ file, as `examples` gives training data."""
     return [
-        (path, str(text))
-        for parts in data.values()
-        for kind in ("acute", "look_alike")
-        for text in parts.get(kind) or []
-        if len(str(text).split()) >= MIN_WORDS
+        (path, text)
+        for _, text, _ in safety_regression.load(path)
+        if len(text.split()) >= MIN_WORDS
     ]
 
 
