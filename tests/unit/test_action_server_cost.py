@@ -217,3 +217,37 @@ def test_a_database_without_the_key_gets_one(tmp_path: Path) -> None:
         assert first == insights.conversation_key(session, "tg:1")
     with session_scope(url) as session:
         assert insights.conversation_key(session, "tg:1") == first
+
+
+def test_an_actions_database_work_runs_on_the_loops_thread_and_commits(db: str) -> None:
+    """No hand-over to a worker thread: under load each one waited for the GIL, and an action
+    call took 10-90 ms instead of 2 (docs/decisions.md). What the work writes is committed."""
+    import asyncio
+    import threading
+
+    from actions.common import in_session
+
+    def work(session: Session) -> int:
+        insights.record(
+            session,
+            text="thread check",
+            intent="ask_work",
+            confidence=0.9,
+            language="de",
+            topic="work",
+            conversation_id="tg:4711",
+        )
+        return threading.get_ident()
+
+    async def run() -> tuple[int, int]:
+        return threading.get_ident(), await in_session(work)
+
+    def logged(session: Session) -> int:
+        return len(session.scalars(select(insights.QuestionLog.id)).all())
+
+    with session_scope(db) as session:
+        before = logged(session)
+    caller, worker = asyncio.run(run())
+    assert worker == caller
+    with session_scope(db) as session:
+        assert logged(session) == before + 1
