@@ -230,8 +230,9 @@ def main(argv=None) -> int:
         return 1
     everything = [r for rows in sets.values() for r in rows]
     regression = safety_regression.load()
-    blind = safety_regression.load(safety_regression.BLIND)
-    texts = [r[1] for r in everything] + [r[1] for r in regression + blind]
+    blind = {name: safety_regression.load(path) for name, path in safety_regression.BLIND_SETS.items()}
+    blind_rows = [r for rows in blind.values() for r in rows]
+    texts = [r[1] for r in everything] + [r[1] for r in regression + blind_rows]
     parsed_all = asyncio.run(parse_all(args.model, texts))
     parsed = parsed_all[: len(everything)]
     parsed_regression = parsed_all[len(everything) : len(everything) + len(regression)]
@@ -251,10 +252,14 @@ def main(argv=None) -> int:
             regression, parsed_regression
         )
         failed += regression_failed
-    if blind:
-        report["safety_blind"], _ = safety_regression.evaluate(
-            blind, parsed_blind, "blind", gated=False
-        )
+    start = 0
+    for name, rows in blind.items():
+        if rows:
+            key = "safety_" + name.replace(" ", "")
+            report[key], _ = safety_regression.evaluate(
+                rows, parsed_blind[start : start + len(rows)], name, gated=False
+            )
+        start += len(rows)
     lower = min(report[n]["macro_f1"] for n in sets if n != "new_intents")  # type: ignore[index]
     print(f"\nmacro-F1, the lower of the sets: {lower:.3f}")
     report["macro_f1_lower"] = lower

@@ -32,7 +32,7 @@ def examples(paths: List[Path]) -> List[Tuple[Path, str]]:
 
 
 SAFETY = ROOT / "tests" / "safety"
-SAFETY_HELD_OUT = ("regression.yml", "blind.yml")
+SAFETY_HELD_OUT = ("regression.yml", "blind.yml", "blind2.yml")
 
 
 def safety_messages(path: Path) -> List[Tuple[Path, str]]:
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     found = near_duplicates(args.threshold)
     for value, where, held, train in found:
-        if "/fresh/" in where or where.endswith("blind.yml"):  # blind sets are never shown
+        if "/fresh/" in where or where.endswith(("blind.yml", "blind2.yml")):  # blind sets are never shown
             held = "(a message of a blind set)"
         print(f"{value:.2f} {where}: {held!r}\n     training: {train!r}")
     if found:

@@ -18,6 +18,10 @@ REGRESSION = Path(__file__).resolve().parent.parent / "tests" / "safety" / "regr
 BLIND = REGRESSION.with_name("blind.yml")
 """Session 10's blind set (14 dangers and 14 look-alikes per language, eight more authors): the
 measure of the net and the classifier together; figures only, no gate, nothing tuned on it."""
+BLIND2 = REGRESSION.with_name("blind2.yml")
+"""Session 11's blind set (the same shape; a brief naming kinds without example sentences, so
+mostly long, indirect stories told by witnesses and relatives too)."""
+BLIND_SETS = {"blind": BLIND, "blind 2": BLIND2}
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
 }  # dangers caught of 16 and false alarms of 6 allowed, measured 2026-12-06 (session 6)
@@ -45,21 +49,29 @@ def evaluate(
     figures: Dict[str, Dict[str, int]] = {}
     for (language, _, acute), parse in zip(rows, parsed, strict=True):
         alarm = parse["intent"]["name"] == "emergency"
+        # not an alarm, but the numbers in one line before the answer (nlu/safety_net.py)
+        hinted = not alarm and bool(parse.get("possible_danger"))
         entry = figures.setdefault(
-            language, {"acute": 0, "caught": 0, "look_alikes": 0, "alarms": 0}
+            language,
+            {"acute": 0, "caught": 0, "hinted": 0, "look_alikes": 0, "alarms": 0, "hints": 0},
         )
         if acute:
             entry["acute"] += 1
             entry["caught"] += int(alarm)
+            entry["hinted"] += int(hinted)
         else:
             entry["look_alikes"] += 1
             entry["alarms"] += int(alarm)
+            entry["hints"] += int(hinted)
     failed = []
-    print(f"\n== emergency {name} set (whole pipeline): danger caught, false alarms")
+    print(
+        f"\n== emergency {name} set (whole pipeline): danger caught, false alarms"
+        " (+ answers with the numbers in one line before them)"
+    )
     for language, entry in figures.items():
         print(
-            f"{language:<6} {entry['caught']:>3} of {entry['acute']:<3}"
-            f"  false alarms {entry['alarms']} of {entry['look_alikes']}"
+            f"{language:<6} {entry['caught']:>3} of {entry['acute']:<3} (+{entry['hinted']})"
+            f"  false alarms {entry['alarms']} of {entry['look_alikes']} (+{entry['hints']})"
         )
         if not gated:
             continue

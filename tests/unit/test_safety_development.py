@@ -20,18 +20,14 @@ from lotse.safety import find_phrase, load_phrases
 
 SET = Path(__file__).resolve().parent.parent / "safety" / "development.yml"
 KNOWN = {  # (dangers missed, false alarms) allowed per language
-    "de": (0, 2),  # a TV plot with blood all over; a small fire in the cellar last year
+    "de": (0, 0),
     "en": (1, 0),  # a bare "help me please"
-    "fr": (0, 1),  # a TV plot with blood all over
-    "tr": (1, 0),  # a bare "yardimmmm" (help, stretched)
-    "ar": (1, 3),  # "الصغير والكلور" (no verb: bleach alone is a cleaning question);
-    # three TV plots (a series with "دم كتير", "انتحر")
-    "fa": (8, 2),  # a bare "کمک"; a fire in the camp's kitchen told as a past story;
-    # paperwork that "dare mano mikoshe" (is killing me): the same words are a literal threat
-    # Finglish: two-consonant words (atish soozi), a child lost with words between, Dari threats,
-    # "Polizei khabar konid", hiding under the bed, pills of the mother, a child locked out
+    "fr": (0, 0),
+    "tr": (0, 0),
+    "ar": (1, 0),  # "الصغير والكلور" (no verb: bleach alone is a cleaning question)
+    "fa": (1, 0),  # a bare "کمک"
     "ru": (1, 0),  # a bare "помогите"
-    "uk": (1, 0),  # "Polizei shvydshe" (a German word and "faster")
+    "uk": (0, 0),
 }
 
 
