@@ -230,7 +230,7 @@ def main(argv=None) -> int:
         return 1
     everything = [r for rows in sets.values() for r in rows]
     regression = safety_regression.load()
-    blind = {name: safety_regression.load(path) for name, path in safety_regression.BLIND_SETS.items()}
+    blind = {name: safety_regression.load(p) for name, p in safety_regression.BLIND_SETS.items()}
     blind_rows = [r for rows in blind.values() for r in rows]
     texts = [r[1] for r in everything] + [r[1] for r in regression + blind_rows]
     parsed_all = asyncio.run(parse_all(args.model, texts))
