@@ -7,8 +7,8 @@ diacritics, keyboard variants and punctuation do not count). Pairs at or above t
 listed and fail the check; one-, two- and three-word messages ("ok", "danke", "in Lörrach") are
 exempt, since every set needs them and they cannot be written differently. The emergency net's
 blind sets (tests/safety/regression.yml, blind.yml, blind2.yml) are held out the same way from
-everything the danger model learns from: data/nlu/ and tests/safety/development.yml (session 10 found 42
-regression messages repeated in the development set). Run by `make validate`.
+everything the danger model learns from: data/nlu/ and tests/safety/development.yml (session 10
+found 42 regression messages repeated in the development set). Run by `make validate`.
 Usage (in .venv-rasa): python -m nlu.overlap [--threshold 0.8]
 """
 
