@@ -228,15 +228,7 @@ def test_an_actions_database_work_runs_on_the_loops_thread_and_commits(db: str) 
     from actions.common import in_session
 
     def work(session: Session) -> int:
-        insights.record(
-            session,
-            text="thread check",
-            intent="ask_work",
-            confidence=0.9,
-            language="de",
-            topic="work",
-            conversation_id="tg:4711",
-        )
+        insights.record(session, text="a check", intent="ask_work", confidence=0.9, language="de")
         return threading.get_ident()
 
     async def run() -> tuple[int, int]:
