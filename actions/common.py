@@ -23,7 +23,7 @@ async def in_session(work: Callable[[Session], T]) -> T:
 
     An action asks one to three short questions of the database (a place, the offers, the question
     log: 1-3 ms). Handed to a worker thread, each hand-over waited for the GIL in both directions,
-    and under load an action call took 10-90 ms instead of 2 while Rasa, waiting for it, ran out
+    and under load an action call took 20-104 ms instead of 2 while Rasa, waiting for it, ran out
     of work (docs/decisions.md, "The action server's database work on its own thread"). A write
     that waits for SQLite's lock holds the loop, but a worker pool of six threads fills up just as
     fast at Lotse's rates."""

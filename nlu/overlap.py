@@ -31,8 +31,8 @@ def examples(paths: List[Path]) -> List[Tuple[Path, str]]:
     return [(p, t) for p in paths for t, _ in read_examples(p) if len(t.split()) >= MIN_WORDS]
 
 
-SAFETY = ROOT / "tests" / "safety"
-SAFETY_HELD_OUT = ("regression.yml", "blind.yml", "blind2.yml", "blind3.yml")
+SAFETY_HELD_OUT = (safety_regression.REGRESSION, *safety_regression.BLIND_SETS.values())
+BLIND_FILES = tuple(path.name for path in safety_regression.BLIND_SETS.values())
 
 
 def safety_messages(path: Path) -> List[Tuple[Path, str]]:
@@ -50,8 +50,9 @@ def near_duplicates(threshold: float) -> List[Tuple[float, str, str, str]]:
     against the emergency net's blind sets."""
     nlu_training = examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
     nlu_held = examples(sorted((ROOT / "tests" / "nlu").rglob("*.yml")))
-    safety_training = nlu_training + safety_messages(SAFETY / "development.yml")
-    safety_held = [m for name in SAFETY_HELD_OUT for m in safety_messages(SAFETY / name)]
+    development = safety_regression.REGRESSION.with_name("development.yml")
+    safety_training = nlu_training + safety_messages(development)
+    safety_held = [m for path in SAFETY_HELD_OUT for m in safety_messages(path)]
     return sorted(
         _pairs(nlu_training, nlu_held, threshold) + _pairs(safety_training, safety_held, threshold),
         reverse=True,
@@ -84,7 +85,7 @@ def main(argv=None) -> int:
     found = near_duplicates(args.threshold)
     for value, where, held, train in found:
         # blind sets are never shown
-        if "/fresh/" in where or where.endswith(("blind.yml", "blind2.yml", "blind3.yml")):
+        if "/fresh/" in where or where.endswith(BLIND_FILES):
             held = "(a message of a blind set)"
         print(f"{value:.2f} {where}: {held!r}\n     training: {train!r}")
     if found:

@@ -43,19 +43,28 @@ def report(title, dangers, looks):
 report("latest round (the last 20 of each list)", dev["acute"][-20:], dev["look_alike"][-20:])
 report("whole development set", dev["acute"], dev["look_alike"])
 
-alarms = missed = dangers = 0
+
+def tally(paths: list[Path], show: bool) -> tuple[int, int, int]:
+    """(alarms on non-emergency, emergency missed, emergency examples) of the sets at `paths`;
+    the texts printed only if `show`."""
+    alarms = missed = dangers = 0
+    for p in paths:
+        for _, text, gold, _ in read_set(p, lang):
+            m = find_phrase(text, net)
+            if gold == "emergency":
+                dangers += 1
+                missed += not m
+                if show and not m:
+                    print("  EMERGENCY MISSED:", text)
+            elif m:
+                alarms += 1
+                if show:
+                    print(f"  ALARM [{getattr(m, 'text', m)}] on {gold}:", text)
+    return alarms, missed, dangers
+
+
 print("== training data data/nlu/" + lang)
-for p in sorted(Path("data/nlu").glob(f"{lang}/*.yml")):
-    for _, text, gold, _ in read_set(p, lang):
-        m = find_phrase(text, net)
-        if gold == "emergency":
-            dangers += 1
-            if not m:
-                missed += 1
-                print("  EMERGENCY MISSED:", text)
-        elif m:
-            alarms += 1
-            print(f"  ALARM [{getattr(m, 'text', m)}] on {gold}:", text)
+alarms, missed, dangers = tally(sorted(Path("data/nlu").glob(f"{lang}/*.yml")), show=True)
 print(f"  alarms on non-emergency {alarms}; emergency missed {missed}/{dangers}")
 
 held = (
@@ -63,15 +72,7 @@ held = (
     + sorted(Path("tests/nlu/independent").glob(f"{lang}.yml"))
     + sorted(Path("tests/nlu/fresh").glob(f"{lang}.yml"))
 )
-alarms = missed = dangers = 0
-for p in held:
-    for _, text, gold, _ in read_set(p, lang):
-        m = find_phrase(text, net)
-        if gold == "emergency":
-            dangers += 1
-            missed += not m
-        elif m:
-            alarms += 1
+alarms, missed, dangers = tally(held, show=False)
 print(
     f"== held-out sets ({len(held)} files), counts only: alarms on non-emergency {alarms}; "
     f"emergency missed {missed}/{dangers}"
