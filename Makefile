@@ -95,8 +95,11 @@ validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 run: install train
 	$(PY) -m lotse.runtime.cli run
 
+# The unit tests on both cores (pytest-xdist; every test has its own database and ports), then the
+# end-to-end suite alone, whose processes want both cores for themselves.
 test: install lint browser train validate nlu-eval
-	$(PY) -m pytest -q --durations=10
+	$(PY) -m pytest -q -n 2 --durations=10 tests/unit
+	$(PY) -m pytest -q --durations=10 tests/e2e
 	$(MAKE) --no-print-directory test-postgres
 	$(MAKE) --no-print-directory test-scaleout
 
@@ -129,7 +132,7 @@ browser:
 	@scripts/install-fonts
 
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q -n 2 tests/unit
 
 test-e2e: install browser train
 	$(PY) -m pytest -q tests/e2e
