@@ -1,9 +1,10 @@
 """What a list editor of one language sees (docs/briefs/emergency-lists.md). Usage:
-    PYTHONPATH=. .venv-rasa/bin/python -m nlu.safety_language_check LANG
+    PYTHONPATH=. .venv-rasa/bin/python -m nlu.safety_language_check LANG [DANGERS LOOK_ALIKES]
 
 Prints, for the lists alone (phrases, look-alike phrases, scenes; no statistical model):
- 1. the latest development round (the last 20 dangers and 20 look-alikes of LANG in
-    tests/safety/development.yml): every danger missed and every look-alike alarm, with the text;
+ 1. the latest development round (the last DANGERS dangers and LOOK_ALIKES look-alikes of LANG in
+    tests/safety/development.yml, 20 and 20 unless given): every danger missed and every
+    look-alike alarm, with the text;
  2. the whole development set of LANG: the same, for all rounds;
  3. the training data data/nlu/LANG: non-emergency examples that raise an alarm (with text) and
     emergency examples missed (with text);
@@ -22,6 +23,7 @@ from lotse.safety import find_phrase, load_phrases
 from nlu.evaluate import read_set
 
 lang = sys.argv[1]
+latest_dangers, latest_looks = (int(n) for n in sys.argv[2:4]) if len(sys.argv) > 3 else (20, 20)
 net = load_phrases(model=False)
 dev = yaml.safe_load(Path("tests/safety/development.yml").read_text("utf-8"))[lang]
 
@@ -40,7 +42,11 @@ def report(title, dangers, looks):
         print(f"  ALARM [{getattr(m, 'text', m)}]:", t)
 
 
-report("latest round (the last 20 of each list)", dev["acute"][-20:], dev["look_alike"][-20:])
+report(
+    f"latest round (the last {latest_dangers} dangers, {latest_looks} look-alikes)",
+    dev["acute"][-latest_dangers:],
+    dev["look_alike"][-latest_looks:],
+)
 report("whole development set", dev["acute"], dev["look_alike"])
 
 
