@@ -9,7 +9,9 @@ scikit-learn's TfidfVectorizer(analyzer="char_wb", sublinear_tf=True) and Logist
 the gateway needs no scikit-learn and the net still holds when Rasa is down.
 
 It raises an alarm only at a probability the development data showed to be rare on ordinary
-messages (the file's threshold); below it, the phrases alone decide.
+messages (the file's threshold); below it, the phrases alone decide. Between the file's
+`hint_threshold` and the alarm it marks the message a *possible* danger: Lotse answers as usual
+and puts the emergency numbers in one line before the answer (nlu/safety_net.py).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class DangerModel:
     """n-gram -> (idf, weight); word n-grams prefixed with WORD_PREFIX."""
     word_range: tuple[int, int] | None = None
     """Word n-grams as a second block, if the model was trained with them."""
+    hint_threshold: float | None = None
+    """From here up to `threshold`, a possible danger (None: no hints, as in older files)."""
 
     def probability(self, text: str) -> float:
         """For a message as the net hands it over (`lotse.safety.model_text`: its words already
@@ -100,6 +104,12 @@ class DangerModel:
     def alarms(self, text: str) -> bool:
         return len(text.split()) >= MIN_WORDS and self.probability(text) >= self.threshold
 
+    def hints(self, text: str) -> bool:
+        """A possible danger: at or above the hint threshold (the alarm's included)."""
+        if self.hint_threshold is None or len(text.split()) < MIN_WORDS:
+            return False
+        return self.probability(text) >= self.hint_threshold
+
 
 def read_model(path: Path = DEFAULT_PATH) -> DangerModel | None:
     """The trained model, or None (with a warning) when `make train` has not written it."""
@@ -115,6 +125,7 @@ def read_model(path: Path = DEFAULT_PATH) -> DangerModel | None:
         high=int(data["ngram_range"][1]),
         intercept=float(data["intercept"]),
         threshold=float(data["threshold"]),
+        hint_threshold=float(data["hint_threshold"]) if data.get("hint_threshold") else None,
         features={g: (float(i), float(w)) for g, (i, w) in data["features"].items()},
         word_range=(int(data["word_range"][0]), int(data["word_range"][1]))
         if data.get("word_range")

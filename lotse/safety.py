@@ -282,6 +282,12 @@ def find_match(text: str, net: PhraseNet) -> Pattern | None:
     return found
 
 
+def possible_danger(text: str, net: PhraseNet) -> bool:
+    """The danger model reads `text` as a possible danger (below its alarm: a hint, never an
+    alarm). Asked only where no phrase or scene matched."""
+    return net.model is not None and net.model.hints(model_input(text, net))
+
+
 def model_text(words: list[str]) -> str:
     """What the danger model reads: the message's words with the look-alike phrases blanked."""
     return " ".join(w for w in words if w)

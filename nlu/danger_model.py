@@ -28,7 +28,7 @@ from nlu.experiment import ROOT, read_examples
 NGRAM_RANGE = (2, 5)
 WORD_RANGE = (1, 2)
 C = 4.0
-THRESHOLD = 0.96
+THRESHOLD = 0.97
 """The lowest of the thresholds tried at which, in 5-fold cross-validation on the training data
 below, no other message raised the alarm, and the unit tests' look-alikes stay quiet ("das baby
 hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,147 there, 8 at
@@ -38,7 +38,15 @@ hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,1
 girl's words ("ما عادش تحب تمشي تقرا", she no longer likes going to school), and without the
 development messages that repeated blind ones (`nlu.overlap`): none of 14,658 at 0.95 in
 cross-validation, but a unit test's look-alike ("малыш выпил молоко из бутылочки и срыгнул")
-reached 0.951, so 0.96 (486 of 1,957 dangers out of fold; docs/decisions.md)."""
+reached 0.951, so 0.96 (486 of 1,957 dangers out of fold; docs/decisions.md). Session 12, with
+the thirteenth round and a training round of ordinary messages (personas_6) among the data: at
+0.96 one of 16,482 others ("3tini khrin hadu ma 3jbonich", give me others, I don't like these;
+0.964), at 0.97 none, so 0.97 (509 of 2,354 dangers out of fold; the hint below takes the rest)."""
+HINT_THRESHOLD = 0.7
+"""From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
+emergency numbers in one line before the answer. Chosen in session 12 on the same 5-fold
+cross-validation, without the blind sets: at 0.7, 1,915 of 2,354 dangers and 61 of 16,482 others
+(0.4 %) — at 0.6 the others double (119), at 0.8 a tenth of the dangers drop out (1,699)."""
 CHECKS = 24
 
 
@@ -104,7 +112,7 @@ def cross_validate(words: bool) -> None:
         ):
             scores[i] = float(p)
     dangers = sum(labels)
-    for threshold in (0.7, 0.8, 0.85, 0.9, 0.95, 0.96, 0.97, 0.98):
+    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.96, 0.97, 0.98):
         caught = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= threshold)
         alarms = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= threshold)
         print(
@@ -143,6 +151,7 @@ def train(out: Path, words: bool = True, threshold: float = THRESHOLD) -> None:
         "intercept": round(float(model.intercept_[0]), 9),
         "word_range": list(WORD_RANGE) if words else None,
         "threshold": threshold,
+        "hint_threshold": HINT_THRESHOLD,
         "trained_on": {"dangers": sum(labels), "others": len(labels) - sum(labels)},
         "checks": [[t, round(float(p), 6)] for t, p in zip(sample, checks, strict=True)],
         "features": features,

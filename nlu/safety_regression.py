@@ -24,7 +24,10 @@ mostly long, indirect stories told by witnesses and relatives too)."""
 BLIND3 = REGRESSION.with_name("blind3.yml")
 """Eight more authors to blind set 2's brief: measured once when added (session 11), for the next
 round's changes to be measured on."""
-BLIND_SETS = {"blind": BLIND, "blind 2": BLIND2, "blind 3": BLIND3}
+BLIND4 = REGRESSION.with_name("blind4.yml")
+"""Eight more authors to the same brief (session 12), written after the thirteenth round: measured
+before and after one change of the net's structure, for that change."""
+BLIND_SETS = {"blind": BLIND, "blind 2": BLIND2, "blind 3": BLIND3, "blind 4": BLIND4}
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
 }  # dangers caught of 16 and false alarms of 6 allowed, measured 2026-12-06 (session 6)

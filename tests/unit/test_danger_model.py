@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lotse.danger_model import DEFAULT_PATH, DangerModel, char_wb_ngrams, read_model, word_ngrams
-from lotse.safety import MODEL_MATCH, find_match, find_phrase, load_phrases
+from lotse.safety import MODEL_MATCH, find_match, find_phrase, load_phrases, possible_danger
 
 NET = load_phrases()
 
@@ -98,3 +98,35 @@ def test_a_model_of_another_format_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"format": 99}), encoding="utf-8")
     with pytest.raises(ValueError, match="format 99"):
         read_model(path)
+
+
+def test_between_hint_and_alarm_the_model_marks_a_possible_danger() -> None:
+    """The hint threshold just below the message's probability, the alarm above it: Lotse
+    answers and puts the numbers before the answer (nlu/safety_net.py), it raises no alarm."""
+    model = hand_made(threshold=0.999999)
+    probability = model.probability("bitte zzdanger jetzt")
+    hinting = replace(model, hint_threshold=probability - 0.01)
+    net = replace(NET, model=hinting)
+    assert find_match("bitte zzdanger jetzt", net) is None  # no alarm
+    assert possible_danger("bitte zzdanger jetzt", net)
+    assert not possible_danger("bitte eine wohnung", net)
+    assert not possible_danger("zzdanger jetzt", net)  # two words: the phrases' alone
+
+
+def test_without_a_hint_threshold_the_model_marks_nothing() -> None:
+    net = replace(NET, model=hand_made(threshold=0.999999))
+    assert not possible_danger("bitte zzdanger jetzt", net)
+
+
+def test_the_hint_threshold_is_read_from_the_file(tmp_path: Path) -> None:
+    data = {
+        "format": 1, "ngram_range": [2, 2], "intercept": -5.0, "threshold": 0.97,
+        "features": {"w:zzdanger": [1.0, 10.0]}, "word_range": [1, 1],
+    }  # fmt: skip
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    older = read_model(path)
+    assert older is not None and older.hint_threshold is None
+    path.write_text(json.dumps({**data, "hint_threshold": 0.7}), encoding="utf-8")
+    newer = read_model(path)
+    assert newer is not None and newer.hint_threshold == 0.7
