@@ -191,3 +191,17 @@ async def test_a_typed_message_after_the_correction_drops_it(db) -> None:
     with session_scope(db) as session:
         stored = session.scalars(select(QuestionLog.text).where(QuestionLog.intent == "correction"))
         assert "some misread text" not in list(stored)
+
+
+async def test_an_unsure_reading_of_danger_puts_the_numbers_before_the_answer(db) -> None:
+    """nlu/safety_net.py marks `possible_danger` (Rasa's unsure emergency reading or the danger
+    model's, session 12): the emergency numbers come first, the answer still follows."""
+    unsure = tracker("my brother gave me his watch and says goodbye", "ask_work")
+    unsure.latest_message["possible_danger"] = True
+    dispatcher = CollectingDispatcher()
+    await ValidateSlotMappings().run(dispatcher, unsure, DOMAIN)
+    assert [m.get("response") for m in dispatcher.messages][:1] == ["utter_danger_hint"]
+
+    calm = CollectingDispatcher()
+    await ValidateSlotMappings().run(calm, tracker("I need a job in Mitte", "ask_work"), DOMAIN)
+    assert "utter_danger_hint" not in [m.get("response") for m in calm.messages]
