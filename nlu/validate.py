@@ -1,5 +1,7 @@
 """`rasa data validate`, strict: every warning fails, except "utterance not used in any story or
-rule" for responses that custom actions send (the validator cannot see inside actions/).
+rule" for responses that custom actions send (the validator cannot see inside actions/). Then
+what only training would warn of: one entity text given two different values in different files
+(Rasa's EntitySynonymMapper overwrites one with the other).
 
 Usage (from the project root, in .venv-rasa): python nlu/validate.py
 """
@@ -33,6 +35,26 @@ def responses_used_by_actions() -> set:
     return used
 
 
+def conflicting_synonyms() -> list:
+    """(text, value, other value) where the same entity text (lower-cased, as Rasa's
+    EntitySynonymMapper keys it) is mapped to two values across data/nlu."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    synonyms: dict = {}
+    conflicts = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
+        for example in load_data(str(path)).entity_examples:
+            for entity in example.get("entities", []):
+                text = example.get("text")[entity["start"] : entity["end"]]
+                value = str(entity.get("value"))
+                if text == value:
+                    continue
+                known = synonyms.setdefault(text.lower(), value)
+                if known != value:
+                    conflicts.append((text, known, value))
+    return conflicts
+
+
 def main() -> int:
     rasa = Path(sys.executable).parent / "rasa"
     cmd = [
@@ -63,6 +85,12 @@ def main() -> int:
         problems.append(line.strip())
     if proc.returncode != 0 or problems:
         print(output if proc.returncode != 0 else "\n".join(problems))
+        print("rasa data validate: FAILED")
+        return 1
+    conflicts = conflicting_synonyms()
+    for text, known, value in conflicts:
+        print(f"synonym conflict: {text!r} is {known!r} in one file and {value!r} in another")
+    if conflicts:
         print("rasa data validate: FAILED")
         return 1
     print(f"rasa data validate: OK ({len(allowed)} responses sent from actions)")
