@@ -32,7 +32,7 @@ C = 16.0
 723 dangers above the highest-scoring other message, and at 0.7 caught 1,784 / 1,915 / 1,969 /
 1,985 / 1,996 dangers with 64 / 61 / 59 / 64 / 65 others; 16 is best at the alarm and as good as
 any at the hint (4 since session 8)."""
-THRESHOLD = 0.985
+THRESHOLD = 0.99
 """The lowest of the thresholds tried at which, in 5-fold cross-validation on the training data
 below, no other message raised the alarm, and the unit tests' look-alikes stay quiet ("das baby
 hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,147 there, 8 at
@@ -46,13 +46,16 @@ reached 0.951, so 0.96 (486 of 1,957 dangers out of fold; docs/decisions.md). Se
 the thirteenth round and a training round of ordinary messages (personas_6) among the data: at
 0.96 one of 16,482 others ("3tini khrin hadu ma 3jbonich", give me others, I don't like these;
 0.964), at 0.97 none (509 of 2,354 dangers out of fold). With C = 16 (above) the highest other
-scored 0.9796 (the same message): 0.98 would leave 0.0004 of margin, so 0.985 (663 dangers out of
-fold, 0.99 518), a margin like 0.97's under C = 4; the hint below takes the rest."""
+scored 0.9796 (the same message): 0.98 would have left 0.0004 of margin, so 0.985. Then the
+examples' annotations `[word]{"entity": ...}` were found read as text (nlu/annotation.py); with
+them stripped, an Arabizi "I can't stay in the heim any more" scored 0.986, so 0.99 (518 of 2,354
+dangers out of fold, none of 16,480 others); the hint below takes the rest."""
 HINT_THRESHOLD = 0.7
 """From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
 emergency numbers in one line before the answer. Chosen in session 12 on the same 5-fold
-cross-validation, without the blind sets (C = 16): at 0.7, 1,969 of 2,354 dangers and 59 of 16,482
-others (0.4 %) — at 0.6 the others reach 99, at 0.8 a twelfth of the dangers drop out (1,815)."""
+cross-validation, without the blind sets (C = 16, annotations stripped): at 0.7, 1,974 of 2,354
+dangers and 71 of 16,480 others (0.4 %) — at 0.6 the others reach 107, at 0.8 a twelfth of the
+dangers drop out (1,815)."""
 CHECKS = 24
 
 

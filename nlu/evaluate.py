@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from nlu import safety_regression  # noqa: E402
+from nlu.annotation import plain_text  # noqa: E402
 from nlu.calibration import (  # noqa: E402
     Prediction,
     answer_thresholds,
@@ -41,7 +42,6 @@ from nlu.calibration import (  # noqa: E402
     print_diagram,
     save_diagram,
 )
-from nlu.experiment import ANNOTATION  # noqa: E402
 
 SETS = {
     "holdout": ("tests/nlu", "holdout_*.yml"),
@@ -66,7 +66,7 @@ def read_set(path: Path, language: str) -> List[Tuple[str, str, str, bool]]:
         elif line.startswith("- intent:"):
             intent, look_alike, pending_mark = line.split(":", 1)[1].strip(), pending_mark, False
         elif line.startswith("- ") and intent and raw.startswith("    "):
-            out.append((language, ANNOTATION.sub(r"\1", line[2:]), intent, look_alike))
+            out.append((language, plain_text(line[2:]), intent, look_alike))
     return out
 
 

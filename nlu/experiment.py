@@ -8,7 +8,6 @@ figures behind the choices in docs/decisions.md. Usage (in .venv-rasa, from the 
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -16,11 +15,11 @@ from typing import Dict, List, Tuple
 import yaml
 
 from lotse.text import normalize
+from nlu.annotation import plain_text
 from nlu.intent_model import DEFAULTS, IntentModel
 from nlu.morphology import lemmas
 
 ROOT = Path(__file__).resolve().parent.parent
-ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 def read_examples(path: Path) -> List[Tuple[str, str]]:
@@ -33,7 +32,7 @@ def read_examples(path: Path) -> List[Tuple[str, str]]:
         for line in str(block.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- "):
-                out.append((ANNOTATION.sub(r"\1", line[2:]), block["intent"]))
+                out.append((plain_text(line[2:]), block["intent"]))
     return out
 
 

@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.annotation import plain_text
 from nlu.persisted import PickledModelComponent
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr", "fa", "fr")
 ALIASES = {"arz": "ar", "apc": "ar", "ajp": "ar", "acm": "ar", "prs": "fa", "pes": "fa"}
 WORD = re.compile(r"\w+", re.UNICODE)
-ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)|\[([^\]]+)\]\{[^}]+\}")
 KEY = "language"
 
 
@@ -45,7 +45,7 @@ def plain_examples(path: Path) -> List[str]:
         for line in str(block.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- "):
-                texts.append(ANNOTATION.sub(lambda m: m.group(1) or m.group(2), line[2:]))
+                texts.append(plain_text(line[2:]))
     return texts
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import yaml
 
 from lotse import LANGUAGES
 from lotse.safety import find_phrase, load_phrases
 from lotse.text import fold, normalize, normalize_with_offsets, remap_span
+from nlu.annotation import plain_text
 from tests.conftest import project_root
 
 PHRASES = load_phrases()
-ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 def training_examples(lang: str) -> dict[str, list[str]]:
@@ -23,7 +21,7 @@ def training_examples(lang: str) -> dict[str, list[str]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for block in data["nlu"]:
             examples.setdefault(block["intent"], []).extend(
-                ANNOTATION.sub(r"\1", line.strip()[2:])
+                plain_text(line.strip()[2:])
                 for line in block["examples"].splitlines()
                 if line.strip().startswith("- ")
             )
