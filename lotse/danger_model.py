@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "danger-model.json"
 FORMAT = 1
+ALARM = "alarm"
+HINT = "hint"
 MIN_WORDS = 3
 """Shorter messages are left to the phrases ("hilfe!", "الحقوني" are listed): with one or two
 words a bag of n-grams is sure of too little — "er hat" alone scored 0.96."""
@@ -101,14 +103,16 @@ class DangerModel:
             score += _block(grams, self.features, WORD_PREFIX)
         return 1.0 / (1.0 + math.exp(-score))
 
-    def alarms(self, text: str) -> bool:
-        return len(text.split()) >= MIN_WORDS and self.probability(text) >= self.threshold
-
-    def hints(self, text: str) -> bool:
-        """A possible danger: at or above the hint threshold (the alarm's included)."""
-        if self.hint_threshold is None or len(text.split()) < MIN_WORDS:
-            return False
-        return self.probability(text) >= self.hint_threshold
+    def reading(self, text: str) -> str | None:
+        """ALARM, HINT (a possible danger, below the alarm) or None, from one probability."""
+        if len(text.split()) < MIN_WORDS:
+            return None
+        probability = self.probability(text)
+        if probability >= self.threshold:
+            return ALARM
+        if self.hint_threshold is not None and probability >= self.hint_threshold:
+            return HINT
+        return None
 
 
 def read_model(path: Path = DEFAULT_PATH) -> DangerModel | None:

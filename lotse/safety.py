@@ -37,9 +37,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
+from lotse.danger_model import ALARM, HINT, DangerModel, read_model
 from lotse.danger_model import DEFAULT_PATH as DEFAULT_MODEL
-from lotse.danger_model import DangerModel, read_model
 from lotse.safety_latin import (
     SLAVIC,
     has_arabizi,
@@ -270,22 +271,31 @@ def _find_scene(
     return Pattern(tuple(scene.text.split()), scene.language, ()) if scene else None
 
 
-def find_match(text: str, net: PhraseNet) -> Pattern | None:
+class Reading(NamedTuple):
+    match: Pattern | None
+    """What `find_match` answers."""
+    possible: bool
+    """No match, but the danger model reads a possible danger (below its alarm: a hint)."""
+
+
+def read_message(text: str, net: PhraseNet) -> Reading:
     """The first emergency phrase in `text` with its language, else the first scene, else
-    MODEL_MATCH if the danger model raises the alarm, or None."""
+    MODEL_MATCH if the danger model raises the alarm; the model, asked only where nothing
+    matched, reads the message once for both its alarm and its hint."""
     words = _blank_look_alikes(words_of(text), net)
     forms = message_forms(words)
     phrase = next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
     found = phrase or _find_scene([(net._scene_parts, forms)], net) or _find_latin(text, net)
-    if found is None and net.model is not None and net.model.alarms(model_text(words)):
-        return MODEL_MATCH
-    return found
+    if found is not None or net.model is None:
+        return Reading(found, False)
+    reading = net.model.reading(model_text(words))
+    return Reading(MODEL_MATCH if reading == ALARM else None, reading == HINT)
 
 
-def possible_danger(text: str, net: PhraseNet) -> bool:
-    """The danger model reads `text` as a possible danger (below its alarm: a hint, never an
-    alarm). Asked only where no phrase or scene matched."""
-    return net.model is not None and net.model.hints(model_input(text, net))
+def find_match(text: str, net: PhraseNet) -> Pattern | None:
+    """The first emergency phrase in `text` with its language, else the first scene, else
+    MODEL_MATCH if the danger model raises the alarm, or None."""
+    return read_message(text, net).match
 
 
 def model_text(words: list[str]) -> str:

@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from lotse.danger_model import DEFAULT_PATH, FORMAT, WORD_PREFIX
 from lotse.safety import DEFAULT_DIR, load_phrases, model_input
 from nlu.experiment import ROOT, read_examples
+from nlu.safety_regression import DEVELOPMENT
 
 NGRAM_RANGE = (2, 5)
 WORD_RANGE = (1, 2)
@@ -67,7 +68,7 @@ def training_data() -> Tuple[List[str], List[int]]:
         for text, intent in read_examples(path):
             texts.append(text)
             labels.append(int(intent == "emergency"))
-    development = yaml.safe_load((ROOT / "tests" / "safety" / "development.yml").read_text("utf-8"))
+    development = yaml.safe_load(DEVELOPMENT.read_text("utf-8"))
     for language in sorted(development):
         for text in development[language].get("acute") or []:
             texts.append(text)

@@ -50,8 +50,7 @@ def near_duplicates(threshold: float) -> List[Tuple[float, str, str, str]]:
     against the emergency net's blind sets."""
     nlu_training = examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
     nlu_held = examples(sorted((ROOT / "tests" / "nlu").rglob("*.yml")))
-    development = safety_regression.REGRESSION.with_name("development.yml")
-    safety_training = nlu_training + safety_messages(development)
+    safety_training = nlu_training + safety_messages(safety_regression.DEVELOPMENT)
     safety_held = [m for path in SAFETY_HELD_OUT for m in safety_messages(path)]
     return sorted(
         _pairs(nlu_training, nlu_held, threshold) + _pairs(safety_training, safety_held, threshold),

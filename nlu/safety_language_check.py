@@ -21,11 +21,12 @@ import yaml
 
 from lotse.safety import find_phrase, load_phrases
 from nlu.evaluate import read_set
+from nlu.safety_regression import DEVELOPMENT
 
 lang = sys.argv[1]
 latest_dangers, latest_looks = (int(n) for n in sys.argv[2:4]) if len(sys.argv) > 3 else (20, 20)
 net = load_phrases(model=False)
-dev = yaml.safe_load(Path("tests/safety/development.yml").read_text("utf-8"))[lang]
+dev = yaml.safe_load(DEVELOPMENT.read_text("utf-8"))[lang]
 
 
 def report(title, dangers, looks):

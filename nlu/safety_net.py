@@ -24,7 +24,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from lotse.safety import PhraseNet, find_phrase, load_phrases, possible_danger
+from lotse.safety import PhraseNet, load_phrases, read_message
 
 EMERGENCY = "emergency"
 POSSIBLE_DANGER = "possible_danger"
@@ -62,12 +62,12 @@ class EmergencySafetyNet(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
-            phrase = find_phrase(message.get(TEXT) or "", self.phrases)
+            match, possible = read_message(message.get(TEXT) or "", self.phrases)
+            phrase = match.phrase if match else None
             classified = next((r for r in ranking if r["name"] == EMERGENCY), None)
             probability = classified["confidence"] if classified else 0.0
             if phrase is None and probability < self.min_confidence:
-                text = message.get(TEXT) or ""
-                if probability >= self.hint_confidence or possible_danger(text, self.phrases):
+                if probability >= self.hint_confidence or possible:
                     message.set(POSSIBLE_DANGER, True, add_to_output=True)
                 continue
             confidence = 1.0 if phrase else classified["confidence"]  # type: ignore[index]

@@ -15,6 +15,8 @@ import yaml
 from lotse import LANGUAGES
 
 REGRESSION = Path(__file__).resolve().parent.parent / "tests" / "safety" / "regression.yml"
+DEVELOPMENT = REGRESSION.with_name("development.yml")
+"""The development set: the lists are grown on it and the danger model learns from it."""
 BLIND = REGRESSION.with_name("blind.yml")
 """Session 10's blind set (14 dangers and 14 look-alikes per language, eight more authors): the
 measure of the net and the classifier together; figures only, no gate, nothing tuned on it."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lotse.danger_model import DEFAULT_PATH, DangerModel, char_wb_ngrams, read_model, word_ngrams
-from lotse.safety import MODEL_MATCH, find_match, find_phrase, load_phrases, possible_danger
+from lotse.safety import MODEL_MATCH, find_match, find_phrase, load_phrases, read_message
 
 NET = load_phrases()
 
@@ -108,14 +108,14 @@ def test_between_hint_and_alarm_the_model_marks_a_possible_danger() -> None:
     hinting = replace(model, hint_threshold=probability - 0.01)
     net = replace(NET, model=hinting)
     assert find_match("bitte zzdanger jetzt", net) is None  # no alarm
-    assert possible_danger("bitte zzdanger jetzt", net)
-    assert not possible_danger("bitte eine wohnung", net)
-    assert not possible_danger("zzdanger jetzt", net)  # two words: the phrases' alone
+    assert read_message("bitte zzdanger jetzt", net).possible
+    assert not read_message("bitte eine wohnung", net).possible
+    assert not read_message("zzdanger jetzt", net).possible  # two words: the phrases' alone
 
 
 def test_without_a_hint_threshold_the_model_marks_nothing() -> None:
     net = replace(NET, model=hand_made(threshold=0.999999))
-    assert not possible_danger("bitte zzdanger jetzt", net)
+    assert not read_message("bitte zzdanger jetzt", net).possible
 
 
 def test_the_hint_threshold_is_read_from_the_file(tmp_path: Path) -> None:
