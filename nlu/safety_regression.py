@@ -29,7 +29,16 @@ round's changes to be measured on."""
 BLIND4 = REGRESSION.with_name("blind4.yml")
 """Eight more authors to the same brief (session 12), written after the thirteenth round: measured
 before and after one change of the net's structure, for that change."""
-BLIND_SETS = {"blind": BLIND, "blind 2": BLIND2, "blind 3": BLIND3, "blind 4": BLIND4}
+BLIND5 = REGRESSION.with_name("blind5.yml")
+"""Eight more authors to the same brief (session 13): measured before and after one change of the
+danger model's training (composed stories), for that change."""
+BLIND_SETS = {
+    "blind": BLIND,
+    "blind 2": BLIND2,
+    "blind 3": BLIND3,
+    "blind 4": BLIND4,
+    "blind 5": BLIND5,
+}
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
 }  # dangers caught of 16 and false alarms of 6 allowed, measured 2026-12-06 (session 6)
