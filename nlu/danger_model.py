@@ -2,7 +2,10 @@
 
 Dangers: every `emergency` example of data/nlu/ and every acute message of the net's development
 set (tests/safety/development.yml); others: every other example and every development look-alike
-and everyday request. Deterministic (liblinear with a fixed seed on sorted files). The file also
+and everyday request. Beside them, composed stories (`composed_stories`): an ordinary message of
+the same language put before or after a danger is a danger, before or after a look-alike or another
+ordinary message is not. Deterministic (liblinear and the stories' seeded shuffle on sorted
+files). The file also
 holds scikit-learn's own probabilities for a few messages, so a unit test can check that the pure
 Python scorer computes the same. Usage (in .venv-rasa): python -m nlu.danger_model [--out PATH]
 """
@@ -11,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Sequence, Tuple
 
 import numpy
 import yaml
@@ -50,34 +55,94 @@ the thirteenth round and a training round of ordinary messages (personas_6) amon
 scored 0.9796 (the same message): 0.98 would have left 0.0004 of margin, so 0.985. Then the
 examples' annotations `[word]{"entity": ...}` were found read as text (nlu/annotation.py); with
 them stripped, an Arabizi "I can't stay in the heim any more" scored 0.986, so 0.99 (518 of 2,354
-dangers out of fold, none of 16,480 others); the hint below takes the rest."""
-HINT_THRESHOLD = 0.7
+dangers out of fold, none of 16,480 others); the hint below takes the rest. Session 13, with the
+composed stories (below), tried first with two per danger: the highest other scored 0.988, but a
+unit test's look-alike, "das baby hat aus der flasche getrunken und spuckt ein bisschen", 0.9945
+in the trained model (0.965 before; its family, a child who drank something, is a danger's) — it
+would have needed 0.996 (659 dangers out of fold). With one story per danger and three of others:
+highest other 0.988, highest unit-test look-alike 0.980, so 0.99 again, with 806 of 2,354 dangers
+out of fold (518 without stories) and none of 16,480 others."""
+HINT_THRESHOLD = 0.75
 """From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
-emergency numbers in one line before the answer. Chosen in session 12 on the same 5-fold
-cross-validation, without the blind sets (C = 16, annotations stripped): at 0.7, 1,974 of 2,354
-dangers and 71 of 16,480 others (0.4 %) — at 0.6 the others reach 107, at 0.8 a twelfth of the
-dangers drop out (1,815)."""
+emergency numbers in one line before the answer. Session 12 (same 5-fold cross-validation, without
+the blind sets): 0.7, where 1,974 of 2,354 dangers and 71 of 16,480 others scored. Session 13, with
+the composed stories, where the others cost about the same: 0.75, 1,966 dangers and 77 others
+(at 0.7, 2,018 and 102; at 0.8, 1,904 and 59)."""
+STORIES_PER_DANGER = 1
+STORIES_OF_OTHERS = 3.0
+"""Composed stories per danger, and ordinary ones per composed danger story. Why: a person in
+danger often writes a story that begins with a flat or a course, and in a bag of n-grams the
+ordinary words of such a story speak against the danger (the blind sets' misses were mostly of this
+kind). Chosen in session 13 in 5-fold cross-validation, stories composed within each fold's training
+part only, by the dangers out of fold above both the highest other message and the unit tests'
+look-alikes (scored by the model trained on everything, with a margin of 0.3 in log-odds): none /
+1 and 2 / 1 and 3 / 1 and 4 / 2 and 2 / 2 and 3 (C = 8) → 652 / 856 / 873 / 845 / 662 / 651. With
+two stories per danger "a baby drank" look-alikes rose to 0.99; with one and three they stay
+below 0.981."""
+MIN_FILLER_WORDS = 3
 CHECKS = 24
 
 
-def training_data() -> Tuple[List[str], List[int]]:
-    """(what the model reads of each example — `lotse.safety.model_input` —, 1 for a danger)."""
-    texts: List[str] = []
-    labels: List[int] = []
+@dataclass(frozen=True)
+class Example:
+    """What the model reads of one training message (`lotse.safety.model_input`)."""
+
+    text: str
+    danger: bool
+    language: str
+    look_alike: bool = False
+    """A look-alike of the development set: ordinary, but full of a danger's words."""
+
+
+def examples() -> List[Example]:
+    """Every training message of the model, in a fixed order."""
+    raw: List[Tuple[str, bool, str, bool]] = []
     for path in sorted((ROOT / "data" / "nlu").glob("*/*.yml")):
         for text, intent in read_examples(path):
-            texts.append(text)
-            labels.append(int(intent == "emergency"))
+            raw.append((text, intent == "emergency", path.parent.name, False))
     development = yaml.safe_load(DEVELOPMENT.read_text("utf-8"))
     for language in sorted(development):
         for text in development[language].get("acute") or []:
-            texts.append(text)
-            labels.append(1)
+            raw.append((text, True, language, False))
         for text in development[language].get("look_alike") or []:
-            texts.append(text)
-            labels.append(0)
+            raw.append((text, False, language, True))
     net = load_phrases(DEFAULT_DIR, model=False)  # its look-alike lists, for the blanking
-    return [model_input(t, net) for t in texts], labels
+    return [Example(model_input(t, net), danger, lang, look) for t, danger, lang, look in raw]
+
+
+def training_data() -> Tuple[List[str], List[int]]:
+    """(what the model reads of each example, 1 for a danger)."""
+    rows = examples()
+    return [row.text for row in rows], [int(row.danger) for row in rows]
+
+
+def composed_stories(rows: Sequence[Example], seed: int) -> Tuple[List[str], List[int]]:
+    """Stories composed of `rows` only: each danger (STORIES_PER_DANGER times) with an ordinary
+    message of its language before or after it (label 1), then STORIES_OF_OTHERS times as many
+    ordinary messages with a look-alike (each look-alike once, first) or another ordinary message
+    (label 0), so that length itself says nothing."""
+    rng = random.Random(seed)
+    fillers: dict[str, List[str]] = {}
+    for row in rows:
+        ordinary = not row.danger and not row.look_alike
+        if ordinary and len(row.text.split()) >= MIN_FILLER_WORDS:
+            fillers.setdefault(row.language, []).append(row.text)
+
+    def story(row: Example) -> str:
+        filler = rng.choice(fillers[row.language])
+        return f"{filler} {row.text}" if rng.random() < 0.5 else f"{row.text} {filler}"
+
+    texts: List[str] = []
+    for row in rows:
+        if row.danger and row.language in fillers:
+            texts += [story(row) for _ in range(STORIES_PER_DANGER)]
+    labels = [1] * len(texts)
+    others = [row for row in rows if not row.danger and row.language in fillers]
+    look_alikes = [row for row in others if row.look_alike]
+    for i in range(int(len(texts) * STORIES_OF_OTHERS)):
+        texts.append(story(look_alikes[i] if i < len(look_alikes) else rng.choice(others)))
+        labels.append(0)
+    return texts, labels
 
 
 def tfidf(analyzer: str, ngram_range: Tuple[int, int]) -> TfidfVectorizer:
@@ -95,7 +160,11 @@ def vectorizers(words: bool) -> List[Tuple[str, TfidfVectorizer]]:
     return out
 
 
-def fit(inputs: List[str], labels: List[int], words: bool):
+def fit(rows: Sequence[Example], words: bool, seed: int = 0):
+    """The model of `rows` and the stories composed of them."""
+    stories, story_labels = composed_stories(rows, seed)
+    inputs = [row.text for row in rows] + stories
+    labels = [int(row.danger) for row in rows] + story_labels
     parts = vectorizers(words)
     matrix = hstack([v.fit_transform(inputs) for _, v in parts]).tocsr()
     model = LogisticRegression(
@@ -112,17 +181,18 @@ def probabilities(parts, model, inputs: List[str]):
 def cross_validate(words: bool) -> None:
     """5-fold figures on the training data: what a threshold costs and catches (the phrase net,
     which learnt from the same data, is not consulted)."""
-    inputs, labels = training_data()
+    rows = examples()
+    inputs, labels = [row.text for row in rows], [int(row.danger) for row in rows]
     scores = [0.0] * len(inputs)
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    for train_rows, test_rows in folds.split(inputs, labels):
-        parts, model = fit([inputs[i] for i in train_rows], [labels[i] for i in train_rows], words)
+    for fold, (train_rows, test_rows) in enumerate(folds.split(inputs, labels)):
+        parts, model = fit([rows[i] for i in train_rows], words, seed=fold)
         for i, p in zip(
             test_rows, probabilities(parts, model, [inputs[i] for i in test_rows]), strict=True
         ):
             scores[i] = float(p)
     dangers = sum(labels)
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.96, 0.97, 0.98, 0.985, 0.99):
+    for threshold in (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.996, 0.997):
         caught = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= threshold)
         alarms = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= threshold)
         print(
@@ -139,14 +209,16 @@ def cross_validate(words: bool) -> None:
 
 
 def train(out: Path, words: bool = True, threshold: float = THRESHOLD) -> None:
-    inputs, labels = training_data()
-    parts, model = fit(inputs, labels, words)
+    rows = examples()
+    inputs, labels = [row.text for row in rows], [int(row.danger) for row in rows]
+    parts, model = fit(rows, words)
     weights = model.coef_[0]
     features = {}
     offset = 0
     for prefix, vectorizer in parts:
+        idfs = vectorizer.idf_  # a property that sums the whole matrix on each call
         for gram, i in sorted(vectorizer.vocabulary_.items()):
-            idf, weight = vectorizer.idf_[i], weights[offset + i]
+            idf, weight = idfs[i], weights[offset + i]
             features[prefix + gram] = [round(float(idf), 9), round(float(weight), 9)]
         offset += len(vectorizer.vocabulary_)
     dangers = [t for t, label in zip(inputs, labels, strict=True) if label]
