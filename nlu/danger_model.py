@@ -28,7 +28,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from lotse.danger_model import DEFAULT_PATH, FORMAT, WORD_PREFIX
 from lotse.safety import DEFAULT_DIR, load_phrases, model_input
-from nlu.experiment import ROOT, read_examples
+from nlu.annotation import read_examples
+from nlu.experiment import ROOT
 from nlu.safety_regression import DEVELOPMENT
 
 NGRAM_RANGE = (2, 5)

@@ -12,28 +12,12 @@ import time
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import yaml
-
 from lotse.text import normalize
-from nlu.annotation import plain_text
+from nlu.annotation import read_examples
 from nlu.intent_model import DEFAULTS, IntentModel
 from nlu.morphology import lemmas
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def read_examples(path: Path) -> List[Tuple[str, str]]:
-    """(text, intent) of a Rasa NLU YAML file, annotations removed."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for block in data.get("nlu") or []:
-        if "intent" not in block:
-            continue
-        for line in str(block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                out.append((plain_text(line[2:]), block["intent"]))
-    return out
 
 
 def language_of(path: Path) -> str:

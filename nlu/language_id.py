@@ -24,7 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.annotation import plain_text
+from nlu.annotation import read_examples
 from nlu.persisted import PickledModelComponent
 
 log = logging.getLogger(__name__)
@@ -33,20 +33,6 @@ LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr", "fa", "fr")
 ALIASES = {"arz": "ar", "apc": "ar", "ajp": "ar", "acm": "ar", "prs": "fa", "pes": "fa"}
 WORD = re.compile(r"\w+", re.UNICODE)
 KEY = "language"
-
-
-def plain_examples(path: Path) -> List[str]:
-    """The example texts of a Rasa NLU YAML file, annotations removed (no Rasa loader needed)."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    texts = []
-    for block in data.get("nlu") or []:
-        for line in str(block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                texts.append(plain_text(line[2:]))
-    return texts
 
 
 def decide(
@@ -77,7 +63,7 @@ class LanguageIdentifier(PickledModelComponent):
         texts, labels = [], []
         for lang in LANGUAGES:
             for path in sorted((Path(self.config["training_dir"]) / lang).glob("*.yml")):
-                examples = plain_examples(path)
+                examples = [text for text, _ in read_examples(path)]
                 texts += examples
                 labels += [lang] * len(examples)
         model = make_pipeline(

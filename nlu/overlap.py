@@ -21,7 +21,8 @@ from typing import List, Tuple
 
 from lotse.text import fold
 from nlu import safety_regression
-from nlu.experiment import ROOT, read_examples
+from nlu.annotation import read_examples
+from nlu.experiment import ROOT
 
 THRESHOLD = 0.8
 MIN_WORDS = 4

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from lotse import LANGUAGES
 from lotse.safety import find_phrase, load_phrases
 from lotse.text import fold, normalize, normalize_with_offsets, remap_span
-from nlu.annotation import plain_text
+from nlu.annotation import read_examples
 from tests.conftest import project_root
 
 PHRASES = load_phrases()
@@ -18,13 +17,8 @@ def training_examples(lang: str) -> dict[str, list[str]]:
     """Every example of data/nlu/<lang>/, by intent (an intent may have several blocks)."""
     examples: dict[str, list[str]] = {}
     for path in sorted((project_root() / "data" / "nlu" / lang).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for block in data["nlu"]:
-            examples.setdefault(block["intent"], []).extend(
-                plain_text(line.strip()[2:])
-                for line in block["examples"].splitlines()
-                if line.strip().startswith("- ")
-            )
+        for text, intent in read_examples(path):
+            examples.setdefault(intent, []).append(text)
     return examples
 
 
