@@ -32,12 +32,16 @@ before and after one change of the net's structure, for that change."""
 BLIND5 = REGRESSION.with_name("blind5.yml")
 """Eight more authors to the same brief (session 13): measured before and after one change of the
 danger model's training (composed stories), for that change."""
+BLIND6 = REGRESSION.with_name("blind6.yml")
+"""Eight more authors to the same brief (session 13), written after the composed stories: measured
+before and after the fourteenth round, for that round."""
 BLIND_SETS = {
     "blind": BLIND,
     "blind 2": BLIND2,
     "blind 3": BLIND3,
     "blind 4": BLIND4,
     "blind 5": BLIND5,
+    "blind 6": BLIND6,
 }
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
