@@ -17,11 +17,12 @@ export PYTHONPATH := $(CURDIR)
 # responses.generated.yml, so a change to texts the gateway or actions send itself does not retrain.
 TRAIN_INPUTS = config.yml $(shell find domain -path domain/responses -prune -o -type f -name '*.yml' -print 2>/dev/null | grep -v responses.generated | sort) \
 	$(shell find data/nlu data/dialogue -type f -name '*.yml' 2>/dev/null | sort) \
-	nlu/language_id.py nlu/normalizer.py nlu/morphology.py nlu/intent_model.py \
+	nlu/language_id.py nlu/annotation.py nlu/normalizer.py nlu/morphology.py nlu/intent_model.py \
 	nlu/intent_classifier.py nlu/persisted.py lotse/text.py
 # The emergency net's danger model reads the training data and the development set through the
 # net's own look-alike blanking, so the lists and the net's code are its inputs too.
-DANGER_INPUTS = nlu/danger_model.py nlu/experiment.py lotse/danger_model.py lotse/text.py \
+DANGER_INPUTS = nlu/danger_model.py nlu/danger_stories.py nlu/annotation.py nlu/experiment.py \
+	lotse/danger_model.py lotse/text.py \
 	$(sort $(wildcard lotse/safety*.py data/safety/*.txt)) tests/safety/development.yml \
 	$(shell find data/nlu -type f -name '*.yml' 2>/dev/null | sort)
 RESPONSE_SOURCES = $(wildcard domain/responses/*.yml)

@@ -2,7 +2,7 @@
 
 Dangers: every `emergency` example of data/nlu/ and every acute message of the net's development
 set (tests/safety/development.yml); others: every other example and every development look-alike
-and everyday request. Beside them, composed stories (`composed_stories`): an ordinary message of
+and everyday request. Beside them, composed stories (nlu/danger_stories.py): an ordinary message of
 the same language put before or after a danger is a danger, before or after a look-alike or another
 ordinary message is not. Deterministic (liblinear and the stories' seeded shuffle on sorted
 files). The file also
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Sequence, Tuple
 
@@ -29,6 +27,7 @@ from sklearn.model_selection import StratifiedKFold
 from lotse.danger_model import DEFAULT_PATH, FORMAT, WORD_PREFIX
 from lotse.safety import DEFAULT_DIR, load_phrases, model_input
 from nlu.annotation import read_examples
+from nlu.danger_stories import Example, composed_stories
 from nlu.experiment import ROOT
 from nlu.safety_regression import DEVELOPMENT
 
@@ -74,30 +73,7 @@ the blind sets): 0.7, where 1,974 of 2,354 dangers and 71 of 16,480 others score
 the composed stories, where the others cost about the same: 0.75, 1,966 dangers and 77 others
 (at 0.7, 2,018 and 102; at 0.8, 1,904 and 59); with the fourteenth round and personas_7, 2,171 of
 2,593 dangers and 82 of 18,141 others."""
-STORIES_PER_DANGER = 1
-STORIES_OF_OTHERS = 3.0
-"""Composed stories per danger, and ordinary ones per composed danger story. Why: a person in
-danger often writes a story that begins with a flat or a course, and in a bag of n-grams the
-ordinary words of such a story speak against the danger (the blind sets' misses were mostly of this
-kind). Chosen in session 13 in 5-fold cross-validation, stories composed within each fold's training
-part only, by the dangers out of fold above both the highest other message and the unit tests'
-look-alikes (scored by the model trained on everything, with a margin of 0.3 in log-odds): none /
-1 and 2 / 1 and 3 / 1 and 4 / 2 and 2 / 2 and 3 (C = 8) → 652 / 856 / 873 / 845 / 662 / 651. With
-two stories per danger "a baby drank" look-alikes rose to 0.99; with one and three they stay
-below 0.981."""
-MIN_FILLER_WORDS = 3
 CHECKS = 24
-
-
-@dataclass(frozen=True)
-class Example:
-    """What the model reads of one training message (`lotse.safety.model_input`)."""
-
-    text: str
-    danger: bool
-    language: str
-    look_alike: bool = False
-    """A look-alike of the development set: ordinary, but full of a danger's words."""
 
 
 def examples() -> List[Example]:
@@ -114,41 +90,6 @@ def examples() -> List[Example]:
             raw.append((text, False, language, True))
     net = load_phrases(DEFAULT_DIR, model=False)  # its look-alike lists, for the blanking
     return [Example(model_input(t, net), danger, lang, look) for t, danger, lang, look in raw]
-
-
-def training_data() -> Tuple[List[str], List[int]]:
-    """(what the model reads of each example, 1 for a danger)."""
-    rows = examples()
-    return [row.text for row in rows], [int(row.danger) for row in rows]
-
-
-def composed_stories(rows: Sequence[Example], seed: int) -> Tuple[List[str], List[int]]:
-    """Stories composed of `rows` only: each danger (STORIES_PER_DANGER times) with an ordinary
-    message of its language before or after it (label 1), then STORIES_OF_OTHERS times as many
-    ordinary messages with a look-alike (each look-alike once, first) or another ordinary message
-    (label 0), so that length itself says nothing."""
-    rng = random.Random(seed)
-    fillers: dict[str, List[str]] = {}
-    for row in rows:
-        ordinary = not row.danger and not row.look_alike
-        if ordinary and len(row.text.split()) >= MIN_FILLER_WORDS:
-            fillers.setdefault(row.language, []).append(row.text)
-
-    def story(row: Example) -> str:
-        filler = rng.choice(fillers[row.language])
-        return f"{filler} {row.text}" if rng.random() < 0.5 else f"{row.text} {filler}"
-
-    texts: List[str] = []
-    for row in rows:
-        if row.danger and row.language in fillers:
-            texts += [story(row) for _ in range(STORIES_PER_DANGER)]
-    labels = [1] * len(texts)
-    others = [row for row in rows if not row.danger and row.language in fillers]
-    look_alikes = [row for row in others if row.look_alike]
-    for i in range(int(len(texts) * STORIES_OF_OTHERS)):
-        texts.append(story(look_alikes[i] if i < len(look_alikes) else rng.choice(others)))
-        labels.append(0)
-    return texts, labels
 
 
 def tfidf(analyzer: str, ngram_range: Tuple[int, int]) -> TfidfVectorizer:
