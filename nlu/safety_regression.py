@@ -35,6 +35,9 @@ danger model's training (composed stories), for that change."""
 BLIND6 = REGRESSION.with_name("blind6.yml")
 """Eight more authors to the same brief (session 13), written after the composed stories: measured
 before and after the fourteenth round, for that round."""
+BLIND7 = REGRESSION.with_name("blind7.yml")
+"""Eight more authors to the same brief (session 14), written before anything of that session
+changed: measured before and after, for that session's change."""
 BLIND_SETS = {
     "blind": BLIND,
     "blind 2": BLIND2,
@@ -42,6 +45,7 @@ BLIND_SETS = {
     "blind 4": BLIND4,
     "blind 5": BLIND5,
     "blind 6": BLIND6,
+    "blind 7": BLIND7,
 }
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
