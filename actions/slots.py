@@ -10,11 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import in_session, message_metadata
+from actions.common import in_session, message_metadata, tracker_language
 from lotse import LANGUAGES, insights
 from lotse.catalogue.places import find_places, region_of
 from lotse.catalogue.taxonomy import match_subtopic
 from lotse.conversations import reply_language
+from lotse.i18n import section
 from lotse.protocol import GATEWAY_PAYLOAD_KEY
 from lotse.text import fold
 
@@ -200,15 +201,35 @@ class ValidateSlotMappings(ValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
         if (tracker.latest_message or {}).get("possible_danger"):
             # an unsure reading of danger (nlu/safety_net.py): the numbers first, then the answer
-            dispatcher.utter_message(response="utter_danger_hint")
-        events: list[dict[str, Any]] = await super().run(dispatcher, tracker, domain)
+            dispatcher.messages.insert(0, danger_hint(_language_after(tracker, events)))
         try:
             await in_session(lambda session: _log_question(session, tracker, events))
         except Exception:  # statistics must never cost an answer
             log.exception("could not log the question")
         return events
+
+
+def danger_hint(language: str) -> dict[str, Any]:
+    """The line of emergency numbers before an unsure answer, with one tap to the whole emergency
+    answer. Written here, not by name from the domain: Rasa fills a response by the slots as
+    they were before this action, so a first message (or one in a new language) got it in
+    German."""
+    line = section(language, "lotse_responses")["utter_danger_hint"][0]["text"]
+    button = {"title": section(language, "lotse_buttons")["emergency"], "payload": "/emergency"}
+    rendered = CollectingDispatcher()
+    rendered.utter_message(text=line, buttons=[button])
+    return rendered.messages[0]
+
+
+def _language_after(tracker: Tracker, events: list[dict[str, Any]]) -> str:
+    """The reply language once this action's slot events apply."""
+    chosen = [
+        e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "language"
+    ]
+    return chosen[-1] if chosen and chosen[-1] in LANGUAGES else tracker_language(tracker)
 
 
 def _log_question(session: Any, tracker: Tracker, events: list[dict[str, Any]]) -> None:

@@ -4,7 +4,8 @@ When the classifier is unsure or torn between two intents (FallbackClassifier â†
 Lotse offers the two or three likely topics as buttons rather than answer a question the person
 did not ask. Under every offer answer, "Not what I meant" shows the topics; the topic pressed
 then is answered at once (the place is kept), and the misread message goes, masked and with the
-corrected label, to the admins' review queue (recorded in actions/slots.py).
+corrected label, to the admins' review queue (recorded in actions/slots.py). The emergency answer
+carries the same button, so a false alarm costs a tap rather than the answer.
 """
 
 from __future__ import annotations
@@ -35,14 +36,18 @@ def likely_topics(tracker: Tracker) -> list[str]:
     ][:MAX_SUGGESTIONS]
 
 
+CORRECTABLE = {*INTENT_TOPICS, "emergency"}
+"""What "Not what I meant" corrects: a topic answer, or the emergency answer (a false alarm)."""
+
+
 def answered_question(tracker: Tracker) -> str | None:
-    """The text of the last typed message that Lotse read as a topic question."""
+    """The text of the last typed message that Lotse read as a topic question or an emergency."""
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
         text = str(event.get("text") or "")
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if text and not text.startswith("/") and intent in INTENT_TOPICS:
+        if text and not text.startswith("/") and intent in CORRECTABLE:
             return text
     return None
 

@@ -2,7 +2,10 @@
 
 A test that depends on a borderline prediction flips when the model is retrained. Each message of
 tests/nlu/e2e_messages.yml must get its intent with confidence ≥ 0.8 and a lead of ≥ 0.5 over the
-second intent (an emergency may also come from the phrase net). Run by `make nlu-eval`.
+second intent (an emergency may also come from the phrase net). A message under `possible_danger`
+must get the line before its answer, not the alarm, with margins on both sides: no phrase, the
+classifier's emergency confidence and the danger model's probability at least MIN_MARGIN below
+their alarms, and at least one of them MIN_MARGIN above its hint. Run by `make nlu-eval`.
 Usage (in .venv-rasa): python nlu/clear_cut.py [--model PATH] [TEXT …]
 """
 
@@ -22,6 +25,8 @@ from nlu.evaluate import parse_all  # noqa: E402
 
 MIN_CONFIDENCE = 0.8
 MIN_LEAD = 0.5
+MIN_MARGIN = 0.05
+POSSIBLE_DANGER = "possible_danger"
 
 
 def main(argv=None) -> int:
@@ -40,6 +45,9 @@ def main(argv=None) -> int:
     parsed = asyncio.run(parse_all(args.model, [t for t, _ in rows]))
     unclear = []
     for (text, intent), result in zip(rows, parsed, strict=True):
+        if intent == POSSIBLE_DANGER:
+            unclear += unclear_hint(text, result)
+            continue
         if result.get("safety_net") and intent == "emergency":
             continue
         ranking = sorted(
@@ -59,6 +67,33 @@ def main(argv=None) -> int:
         f"all {len(rows)} end-to-end messages are clear-cut (≥ {MIN_CONFIDENCE}, lead ≥ {MIN_LEAD})"
     )
     return 0
+
+
+def unclear_hint(text: str, result: dict) -> list[str]:
+    """Why `text` is not clearly a possible danger below the alarm (nlu/safety_net.py)."""
+    from lotse.safety import load_phrases, model_input
+    from nlu.safety_net import EmergencySafetyNet
+
+    net = load_phrases()
+    levels = EmergencySafetyNet.get_default_config()
+    emergency = next(
+        (r["confidence"] for r in result.get("intent_ranking") or [] if r["name"] == "emergency"),
+        0.0,
+    )
+    danger = net.model.probability(model_input(text, net)) if net.model else 0.0
+    alarm = net.model.threshold if net.model else 1.0
+    hint = (net.model.hint_threshold or 1.0) if net.model else 1.0
+    clear = (
+        result.get(POSSIBLE_DANGER)
+        and not result.get("safety_net")
+        and result["intent"]["name"] != "emergency"
+        and emergency <= levels["min_confidence"] - MIN_MARGIN
+        and danger <= alarm - MIN_MARGIN
+        and (emergency >= levels["hint_confidence"] + MIN_MARGIN or danger >= hint + MIN_MARGIN)
+    )
+    if clear:
+        return []
+    return [f"  {text!r}: emergency {emergency:.2f}, danger model {danger:.3f}, expected a hint"]
 
 
 if __name__ == "__main__":

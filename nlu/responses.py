@@ -105,6 +105,12 @@ def _variation(data: Dict[str, Any], spec: Dict[str, Any]) -> Dict[str, Any]:
         out["buttons"] = [
             {"title": data["lotse_buttons"]["callback"], "payload": "/request_callback"}
         ]
+    if spec.get("correction_button"):
+        # a false alarm costs one tap, not the answer: the topics, and the review queue
+        out["buttons"] = [
+            *out.get("buttons", []),
+            {"title": data["lotse_buttons"]["not_meant"], "payload": "/correct_topic"},
+        ]
     for key in ("buttons", "custom"):
         if key in spec:
             out[key] = spec[key]

@@ -1,6 +1,7 @@
 """Understanding within a conversation, end to end: a follow-up on a new topic keeps the place,
 a residence status stated in passing is not asked again, "Not what I meant" corrects at once and
-feeds the review queue, and the privacy notice speaks the language of the first message.
+feeds the review queue (under the emergency answer too), an unsure reading of danger leads to the
+whole emergency answer in one tap, and the privacy notice speaks the language of the first message.
 
 Every message here is classified far from any decision boundary (checked in
 tests/nlu/test_clear_cut.py against the trained model), so a retrained model cannot flip them."""
@@ -28,6 +29,10 @@ pytestmark = pytest.mark.e2e
 
 def topic(lang: str, name: str) -> str:
     return section(lang, "lotse_topics")[name]
+
+
+def said(lang: str, name: str) -> str:
+    return str(section(lang, "lotse_responses")[name][0]["text"])
 
 
 def header_of(seen: list[dict]) -> str:
@@ -81,3 +86,41 @@ async def test_the_privacy_notice_speaks_the_first_messages_language(lotse, new_
     assert notice["text"].startswith(russian["privacy_notice"].split("{")[0][:30])
     assert button_titles(notice)[0] == russian["privacy_ok"]
     await settle(user)
+
+
+async def test_an_unsure_reading_of_danger_leads_to_the_whole_emergency_answer(lotse, new_user):
+    """Below the alarm, the numbers come in one line before the answer; its button gives the
+    helplines and a person too (the message is a possible danger by both the classifier and the
+    danger model, far from the alarm: tests/nlu/e2e_messages.yml, `possible_danger`)."""
+    user = new_user("en")
+    await user.send("My friend wrote me goodbye and does not answer the phone")
+    replies = await answer(user)
+    first = replies[0]
+    assert first["text"].startswith(said("en", "utter_danger_hint"))
+    assert button_titles(first)[0] == "🆘 I need help now"
+    await user.press("🆘 I need help now", message=first)
+    reply = await user.wait_for_reply(timeout=30)
+    assert reply["text"] == said("en", "utter_emergency")
+    assert button_titles(reply) == ["👤 Talk to a person", "🔄 Not what I meant"]
+
+
+async def test_the_emergency_answer_can_be_corrected_to_a_topic(lotse, new_user) -> None:
+    """Someone who got the emergency numbers but asked for something else gets there in two taps,
+    and the message goes to the review queue with the topic chosen (an admin decides)."""
+    user = new_user("de")
+    await user.send("Mein Mann schlägt mich, ich brauche eine eigene Wohnung")
+    reply = await user.wait_for_reply(timeout=30)
+    assert reply["text"] == said("de", "utter_emergency")
+    await user.press("🔄 Das meinte ich nicht", message=reply)
+    question = await user.wait_for_reply(timeout=30)
+    assert question["text"] == "Entschuldigung! Um welches Thema geht es?"
+    await user.press("🏠 Wohnen", message=question)
+    where = await user.wait_for_reply(timeout=30)
+    assert where["text"].startswith(said("de", "utter_ask_location")[:20])
+    await user.send("Lörrach")
+    seen = await offer_list(user)
+    assert header_of(seen) == "🏠 Wohnen · Lörrach"
+    with session_scope(lotse.env["DATABASE_URL"]) as session:
+        rows = session.scalars(select(QuestionLog).where(QuestionLog.intent == "correction")).all()
+        texts = {(r.text, r.label) for r in rows}
+    assert ("Mein Mann schlägt mich, ich brauche eine eigene Wohnung", "ask_housing") in texts

@@ -200,8 +200,66 @@ async def test_an_unsure_reading_of_danger_puts_the_numbers_before_the_answer(db
     unsure.latest_message["possible_danger"] = True
     dispatcher = CollectingDispatcher()
     await ValidateSlotMappings().run(dispatcher, unsure, DOMAIN)
-    assert [m.get("response") for m in dispatcher.messages][:1] == ["utter_danger_hint"]
+    first = dispatcher.messages[0]
+    assert (
+        first["text"]
+        == "If you are in danger right now: police 110, ambulance and fire brigade 112."
+    )
+    assert first["buttons"] == [{"title": "🆘 I need help now", "payload": "/emergency"}]
 
     calm = CollectingDispatcher()
     await ValidateSlotMappings().run(calm, tracker("I need a job in Mitte", "ask_work"), DOMAIN)
-    assert "utter_danger_hint" not in [m.get("response") for m in calm.messages]
+    assert not [m for m in calm.messages if m.get("text")]
+
+
+async def test_the_unsure_line_speaks_the_language_of_a_first_message(db) -> None:
+    """Rasa would fill a response by the slots before this action: German (the slot's initial
+    value) for a new user."""
+    unsure = tracker(
+        "mon ami m'a écrit adieu et ne répond plus", "nlu_fallback", slots={"language": "de"}
+    )
+    unsure.latest_message["possible_danger"] = True
+    unsure.latest_message["language"] = {"code": "fr", "reliable": True}
+    dispatcher = CollectingDispatcher()
+    language_slot = {"language": {"type": "categorical", "mappings": [{"type": "custom"}]}}
+    domain = {**DOMAIN, "slots": {**DOMAIN["slots"], **language_slot}}
+    await ValidateSlotMappings().run(dispatcher, unsure, domain)
+    assert dispatcher.messages[0]["text"].startswith("Si vous êtes en danger en ce moment")
+    assert dispatcher.messages[0]["buttons"][0]["title"] == "🆘 J’ai besoin d’aide maintenant"
+
+
+def compiled_responses() -> dict[str, list[dict[str, Any]]]:
+    from nlu.responses import compile_domain, load_sources
+
+    return compile_domain(load_sources())["responses"]
+
+
+def payloads(variation: dict[str, Any]) -> list[str]:
+    return [b["payload"] for b in variation.get("buttons") or []]
+
+
+def test_the_emergency_answer_can_be_corrected_like_any_answer() -> None:
+    variations = compiled_responses()["utter_emergency"]
+    assert all(payloads(v) == ["/request_callback", "/correct_topic"] for v in variations)
+
+
+async def test_a_false_alarm_corrected_goes_to_the_review_queue_with_its_topic(db) -> None:
+    """Read as an emergency, meant as a housing question: "Not what I meant" under the emergency
+    answer keeps the message, and the topic pressed next labels it for the review queue."""
+    misread = "I don't want to live in this camp any more, it kills me"
+    events = [
+        user_event("I need a flat in Lörrach", "ask_housing"),
+        user_event(misread, "emergency"),
+        user_event("/correct_topic", "correct_topic"),
+    ]
+    dispatcher = CollectingDispatcher()
+    result = await ActionOfferCorrection().run(
+        dispatcher, tracker("/correct_topic", "correct_topic", events=events), DOMAIN
+    )
+    assert SlotSet("correcting", misread) in result
+
+    t = tracker("/ask_housing", "ask_housing", slots={"correcting": misread})
+    await ValidateSlotMappings().extract_correcting(CollectingDispatcher(), t, DOMAIN)
+    with session_scope(db) as session:
+        labels = session.scalars(select(QuestionLog.label).where(QuestionLog.text == misread))
+        assert list(labels) == ["ask_housing"]
