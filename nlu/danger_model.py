@@ -38,7 +38,7 @@ C = 16.0
 723 dangers above the highest-scoring other message, and at 0.7 caught 1,784 / 1,915 / 1,969 /
 1,985 / 1,996 dangers with 64 / 61 / 59 / 64 / 65 others; 16 is best at the alarm and as good as
 any at the hint (4 since session 8)."""
-THRESHOLD = 0.993
+THRESHOLD = 0.994
 """The lowest of the thresholds tried at which, in 5-fold cross-validation on the training data
 below, no other message raised the alarm, and the unit tests' look-alikes stay quiet ("das baby
 hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,147 there, 8 at
@@ -65,15 +65,18 @@ out of fold (518 without stories) and none of 16,480 others. Then, with the four
 the training round personas_7 among the data: two others at 0.99 (highest 0.992, a nephew "sleeping
 at the station for two days" — a housing question; and a Darija question about a school place),
 the highest unit-test look-alike 0.990, so 0.993 (804 of 2,593 dangers out of fold, none of
-18,141 others)."""
+18,141 others). Session 14, with the fifteenth round: one other at 0.993 (a nosebleed that has
+stopped), so 0.994 (884 of 2,833 dangers out of fold, none of 18,332 others)."""
 HINT_THRESHOLD = 0.75
 """From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
 emergency numbers in one line before the answer. Session 12 (same 5-fold cross-validation, without
 the blind sets): 0.7, where 1,974 of 2,354 dangers and 71 of 16,480 others scored. Session 13, with
 the composed stories, where the others cost about the same: 0.75, 1,966 dangers and 77 others
 (at 0.7, 2,018 and 102; at 0.8, 1,904 and 59); with the fourteenth round and personas_7, 2,171 of
-2,593 dangers and 82 of 18,141 others."""
+2,593 dangers and 82 of 18,141 others; session 14, 2,413 of 2,833 and 81 of 18,332."""
 CHECKS = 24
+TRIED = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.994, 0.995, 0.997)
+"""The thresholds `--cv` reports."""
 
 
 def examples() -> List[Example]:
@@ -139,7 +142,7 @@ def cross_validate(words: bool) -> None:
         ):
             scores[i] = float(p)
     dangers = sum(labels)
-    for threshold in (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.995, 0.997):
+    for threshold in TRIED:
         caught = sum(1 for s, y in zip(scores, labels, strict=True) if y and s >= threshold)
         alarms = sum(1 for s, y in zip(scores, labels, strict=True) if not y and s >= threshold)
         print(
