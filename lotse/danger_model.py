@@ -11,7 +11,9 @@ the gateway needs no scikit-learn and the net still holds when Rasa is down.
 It raises an alarm only at a probability the development data showed to be rare on ordinary
 messages (the file's threshold); below it, the phrases alone decide. Between the file's
 `hint_threshold` and the alarm it marks the message a *possible* danger: Lotse answers as usual
-and puts the emergency numbers in one line before the answer (nlu/safety_net.py).
+and puts the emergency numbers in one line before the answer (nlu/safety_net.py). Below the
+file's `doubt_threshold`, a long message is *doubted* even where a phrase matched: the pipeline
+gives it the line instead of the alarm (the gateway, answering alone when Rasa is down, does not).
 """
 
 from __future__ import annotations
@@ -90,6 +92,10 @@ class DangerModel:
     """Word n-grams as a second block, if the model was trained with them."""
     hint_threshold: float | None = None
     """From here up to `threshold`, a possible danger (None: no hints, as in older files)."""
+    doubt_threshold: float | None = None
+    """Below this, a message of `doubt_min_words` or more that a phrase matched is doubted: read
+    as a possible danger, not an alarm, by the NLU pipeline (None: never, as in older files)."""
+    doubt_min_words: int = 8
 
     def probability(self, text: str) -> float:
         """For a message as the net hands it over (`lotse.safety.model_text`: its words already
@@ -102,6 +108,12 @@ class DangerModel:
             grams = word_ngrams(key, *self.word_range)
             score += _block(grams, self.features, WORD_PREFIX)
         return 1.0 / (1.0 + math.exp(-score))
+
+    def doubts(self, text: str) -> bool:
+        """A long message the model reads as almost surely ordinary, whatever phrase matched."""
+        if self.doubt_threshold is None or len(text.split()) < self.doubt_min_words:
+            return False
+        return self.probability(text) < self.doubt_threshold
 
     def reading(self, text: str) -> str | None:
         """ALARM, HINT (a possible danger, below the alarm) or None, from one probability."""
@@ -130,6 +142,8 @@ def read_model(path: Path = DEFAULT_PATH) -> DangerModel | None:
         intercept=float(data["intercept"]),
         threshold=float(data["threshold"]),
         hint_threshold=float(data["hint_threshold"]) if data.get("hint_threshold") else None,
+        doubt_threshold=float(data["doubt_threshold"]) if data.get("doubt_threshold") else None,
+        doubt_min_words=int(data.get("doubt_min_words") or 8),
         features={g: (float(i), float(w)) for g, (i, w) in data["features"].items()},
         word_range=(int(data["word_range"][0]), int(data["word_range"][1]))
         if data.get("word_range")

@@ -276,18 +276,23 @@ class Reading(NamedTuple):
     """What `find_match` answers."""
     possible: bool
     """No match, but the danger model reads a possible danger (below its alarm: a hint)."""
+    doubted: bool = False
+    """A phrase or scene matched a long message that the danger model reads as almost surely
+    ordinary (lotse/danger_model.py, `doubts`): the pipeline gives it the line, not the alarm."""
 
 
 def read_message(text: str, net: PhraseNet) -> Reading:
     """The first emergency phrase in `text` with its language, else the first scene, else
-    MODEL_MATCH if the danger model raises the alarm; the model, asked only where nothing
-    matched, reads the message once for both its alarm and its hint."""
+    MODEL_MATCH if the danger model raises the alarm; the model reads the message once for its
+    alarm and its hint where nothing matched, and for its doubt where something did."""
     words = _blank_look_alikes(words_of(text), net)
     forms = message_forms(words)
     phrase = next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
     found = phrase or _find_scene([(net._scene_parts, forms)], net) or _find_latin(text, net)
-    if found is not None or net.model is None:
+    if net.model is None:
         return Reading(found, False)
+    if found is not None:
+        return Reading(found, False, net.model.doubts(model_text(words)))
     reading = net.model.reading(model_text(words))
     return Reading(MODEL_MATCH if reading == ALARM else None, reading == HINT)
 

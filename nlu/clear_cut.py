@@ -5,7 +5,9 @@ tests/nlu/e2e_messages.yml must get its intent with confidence ≥ 0.8 and a lea
 second intent (an emergency may also come from the phrase net). A message under `possible_danger`
 must get the line before its answer, not the alarm, with margins on both sides: no phrase, the
 classifier's emergency confidence and the danger model's probability at least MIN_MARGIN below
-their alarms, and at least one of them MIN_MARGIN above its hint. Run by `make nlu-eval`.
+their alarms, and at least one of them MIN_MARGIN above its hint — or, where a phrase matched
+and the danger model doubts it, the model's probability at most half its doubt threshold.
+Run by `make nlu-eval`.
 Usage (in .venv-rasa): python nlu/clear_cut.py [--model PATH] [TEXT …]
 """
 
@@ -72,7 +74,7 @@ def main(argv=None) -> int:
 def unclear_hint(text: str, result: dict) -> list[str]:
     """Why `text` is not clearly a possible danger below the alarm (nlu/safety_net.py)."""
     from lotse.safety import load_phrases, model_input
-    from nlu.safety_net import EmergencySafetyNet
+    from nlu.safety_net import DOUBTED, EmergencySafetyNet
 
     net = load_phrases()
     levels = EmergencySafetyNet.get_default_config()
@@ -83,14 +85,21 @@ def unclear_hint(text: str, result: dict) -> list[str]:
     danger = net.model.probability(model_input(text, net)) if net.model else 0.0
     alarm = net.model.threshold if net.model else 1.0
     hint = (net.model.hint_threshold or 1.0) if net.model else 1.0
-    clear = (
+    doubt = (net.model.doubt_threshold or 0.0) if net.model else 0.0
+    below_alarms = (
         result.get(POSSIBLE_DANGER)
         and not result.get("safety_net")
         and result["intent"]["name"] != "emergency"
         and emergency <= levels["min_confidence"] - MIN_MARGIN
-        and danger <= alarm - MIN_MARGIN
-        and (emergency >= levels["hint_confidence"] + MIN_MARGIN or danger >= hint + MIN_MARGIN)
     )
+    if result.get(DOUBTED):  # a phrase matched, the danger model doubts it: far below the doubt
+        clear = below_alarms and danger <= doubt / 2
+    else:
+        clear = (
+            below_alarms
+            and danger <= alarm - MIN_MARGIN
+            and (emergency >= levels["hint_confidence"] + MIN_MARGIN or danger >= hint + MIN_MARGIN)
+        )
     if clear:
         return []
     return [f"  {text!r}: emergency {emergency:.2f}, danger model {danger:.3f}, expected a hint"]

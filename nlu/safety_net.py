@@ -10,6 +10,9 @@ unsure reading neither hides a danger nor replaces help with a flat by an alarm.
 were chosen on the first held-out set (docs/decisions.md). The danger model marks a possible
 danger the same way from its own hint threshold (lotse/danger_model.py; session 12: on blind set
 4 it put the numbers before the answer for 7 more of 112 dangers, and for no more look-alike).
+A phrase that matches a long message the danger model reads as almost surely ordinary gives the
+line too, not the alarm (session 14: every false alarm on blind sets 2 to 6 came from a phrase;
+docs/decisions.md), unless the classifier itself reads an emergency.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from lotse.safety import PhraseNet, load_phrases, read_message
 
 EMERGENCY = "emergency"
 POSSIBLE_DANGER = "possible_danger"
+DOUBTED = "safety_net_doubted"
+"""The phrase that matched a message the danger model doubted (for the evaluator and the log)."""
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -62,10 +67,15 @@ class EmergencySafetyNet(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
-            match, possible = read_message(message.get(TEXT) or "", self.phrases)
+            match, possible, doubted = read_message(message.get(TEXT) or "", self.phrases)
             phrase = match.phrase if match else None
             classified = next((r for r in ranking if r["name"] == EMERGENCY), None)
             probability = classified["confidence"] if classified else 0.0
+            if phrase is not None and doubted and probability < self.min_confidence:
+                # a phrase in a long message the danger model reads as ordinary: the line
+                message.set(POSSIBLE_DANGER, True, add_to_output=True)
+                message.set(DOUBTED, " ".join(phrase), add_to_output=True)
+                continue
             if phrase is None and probability < self.min_confidence:
                 if probability >= self.hint_confidence or possible:
                     message.set(POSSIBLE_DANGER, True, add_to_output=True)

@@ -124,3 +124,18 @@ async def test_the_emergency_answer_can_be_corrected_to_a_topic(lotse, new_user)
         rows = session.scalars(select(QuestionLog).where(QuestionLog.intent == "correction")).all()
         texts = {(r.text, r.label) for r in rows}
     assert ("Mein Mann schlägt mich, ich brauche eine eigene Wohnung", "ask_housing") in texts
+
+
+async def test_a_phrase_the_danger_model_doubts_gives_the_answer_with_the_line(lotse, new_user):
+    """ "keine Luft bekommen" is an emergency phrase, but in this long message the danger model
+    reads an ordinary course question (far below its doubt: tests/nlu/e2e_messages.yml): the
+    course answer comes, with the line of numbers and its button before it, not the alarm."""
+    user = new_user("de")
+    await user.send(
+        "Ich möchte einen Deutschkurs in Lörrach machen, damit ich beim Arzt sagen kann, "
+        "dass ich keine Luft bekomme"
+    )
+    seen = await offer_list(user)
+    assert seen[0]["text"].startswith(said("de", "utter_danger_hint"))
+    assert button_titles(seen[0])[0] == "🆘 Ich brauche jetzt Hilfe"
+    assert f"{topic('de', 'language_course')} · Lörrach" in seen[0]["text"].split("\n")

@@ -130,3 +130,35 @@ def test_the_hint_threshold_is_read_from_the_file(tmp_path: Path) -> None:
     path.write_text(json.dumps({**data, "hint_threshold": 0.7}), encoding="utf-8")
     newer = read_model(path)
     assert newer is not None and newer.hint_threshold == 0.7
+
+
+LONG_CALM = "mein mann schlägt mich beim schach jeden abend und ich suche einen deutschkurs"
+
+
+def test_a_phrase_in_a_long_message_the_model_reads_as_ordinary_is_doubted() -> None:
+    """The phrase still matches (the gateway alone, with Rasa down, still gives the alarm); the
+    pipeline reads `doubted` and gives the line instead (nlu/safety_net.py)."""
+    net = replace(NET, model=replace(hand_made(), doubt_threshold=0.02))
+    reading = read_message(LONG_CALM, net)
+    assert reading.match is not None and reading.doubted
+    assert find_phrase(LONG_CALM, net)
+
+
+def test_a_short_message_or_a_likely_danger_is_not_doubted() -> None:
+    net = replace(NET, model=replace(hand_made(), doubt_threshold=0.02))
+    assert not read_message("mein mann schlägt mich", net).doubted  # fewer than eight words
+    assert not read_message(LONG_CALM + " zzdanger", net).doubted  # the model reads a danger
+    older = replace(NET, model=hand_made())  # a file without a doubt threshold
+    assert not read_message(LONG_CALM, older).doubted
+
+
+def test_the_doubt_threshold_is_read_from_the_file(tmp_path: Path) -> None:
+    data = {
+        "format": 1, "ngram_range": [2, 2], "intercept": -5.0, "threshold": 0.97,
+        "features": {"w:zzdanger": [1.0, 10.0]}, "word_range": [1, 1],
+        "doubt_threshold": 0.02, "doubt_min_words": 9,
+    }  # fmt: skip
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    model = read_model(path)
+    assert model is not None and (model.doubt_threshold, model.doubt_min_words) == (0.02, 9)
