@@ -281,10 +281,11 @@ class Reading(NamedTuple):
     ordinary (lotse/danger_model.py, `doubts`): the pipeline gives it the line, not the alarm."""
 
 
-def read_message(text: str, net: PhraseNet) -> Reading:
+def read_message(text: str, net: PhraseNet, *, doubt: bool = False) -> Reading:
     """The first emergency phrase in `text` with its language, else the first scene, else
     MODEL_MATCH if the danger model raises the alarm; the model reads the message once for its
-    alarm and its hint where nothing matched, and for its doubt where something did."""
+    alarm and its hint where nothing matched, and, if `doubt` is asked (the NLU pipeline does;
+    the gateway and the lists' checks need not pay for it), for its doubt where something did."""
     words = _blank_look_alikes(words_of(text), net)
     forms = message_forms(words)
     phrase = next((pattern for pattern, _, _ in _matches(net._dangers, forms)), None)
@@ -292,7 +293,7 @@ def read_message(text: str, net: PhraseNet) -> Reading:
     if net.model is None:
         return Reading(found, False)
     if found is not None:
-        return Reading(found, False, net.model.doubts(model_text(words)))
+        return Reading(found, False, doubt and net.model.doubts(model_text(words)))
     reading = net.model.reading(model_text(words))
     return Reading(MODEL_MATCH if reading == ALARM else None, reading == HINT)
 

@@ -67,7 +67,9 @@ class EmergencySafetyNet(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             ranking = message.get(INTENT_RANKING_KEY) or []
-            match, possible, doubted = read_message(message.get(TEXT) or "", self.phrases)
+            match, possible, doubted = read_message(
+                message.get(TEXT) or "", self.phrases, doubt=True
+            )
             phrase = match.phrase if match else None
             classified = next((r for r in ranking if r["name"] == EMERGENCY), None)
             probability = classified["confidence"] if classified else 0.0

@@ -139,17 +139,18 @@ def test_a_phrase_in_a_long_message_the_model_reads_as_ordinary_is_doubted() -> 
     """The phrase still matches (the gateway alone, with Rasa down, still gives the alarm); the
     pipeline reads `doubted` and gives the line instead (nlu/safety_net.py)."""
     net = replace(NET, model=replace(hand_made(), doubt_threshold=0.02))
-    reading = read_message(LONG_CALM, net)
+    reading = read_message(LONG_CALM, net, doubt=True)
     assert reading.match is not None and reading.doubted
     assert find_phrase(LONG_CALM, net)
+    assert not read_message(LONG_CALM, net).doubted  # only read where asked (the pipeline)
 
 
 def test_a_short_message_or_a_likely_danger_is_not_doubted() -> None:
     net = replace(NET, model=replace(hand_made(), doubt_threshold=0.02))
-    assert not read_message("mein mann schlägt mich", net).doubted  # fewer than eight words
-    assert not read_message(LONG_CALM + " zzdanger", net).doubted  # the model reads a danger
+    assert not read_message("mein mann schlägt mich", net, doubt=True).doubted  # under 8 words
+    assert not read_message(LONG_CALM + " zzdanger", net, doubt=True).doubted  # a danger read
     older = replace(NET, model=hand_made())  # a file without a doubt threshold
-    assert not read_message(LONG_CALM, older).doubted
+    assert not read_message(LONG_CALM, older, doubt=True).doubted
 
 
 def test_the_doubt_threshold_is_read_from_the_file(tmp_path: Path) -> None:
