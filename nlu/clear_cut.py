@@ -23,12 +23,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lotse.safety import PhraseNet, load_phrases, model_input  # noqa: E402
 from nlu.evaluate import parse_all  # noqa: E402
+from nlu.safety_net import DOUBTED, POSSIBLE_DANGER, EmergencySafetyNet  # noqa: E402
 
 MIN_CONFIDENCE = 0.8
 MIN_LEAD = 0.5
 MIN_MARGIN = 0.05
-POSSIBLE_DANGER = "possible_danger"
 
 
 def main(argv=None) -> int:
@@ -46,9 +47,10 @@ def main(argv=None) -> int:
     rows = [(text, intent) for intent, texts in expected.items() for text in texts]
     parsed = asyncio.run(parse_all(args.model, [t for t, _ in rows]))
     unclear = []
+    net = load_phrases()
     for (text, intent), result in zip(rows, parsed, strict=True):
         if intent == POSSIBLE_DANGER:
-            unclear += unclear_hint(text, result)
+            unclear += unclear_hint(text, result, net)
             continue
         if result.get("safety_net") and intent == "emergency":
             continue
@@ -71,12 +73,8 @@ def main(argv=None) -> int:
     return 0
 
 
-def unclear_hint(text: str, result: dict) -> list[str]:
+def unclear_hint(text: str, result: dict, net: PhraseNet) -> list[str]:
     """Why `text` is not clearly a possible danger below the alarm (nlu/safety_net.py)."""
-    from lotse.safety import load_phrases, model_input
-    from nlu.safety_net import DOUBTED, EmergencySafetyNet
-
-    net = load_phrases()
     levels = EmergencySafetyNet.get_default_config()
     emergency = next(
         (r["confidence"] for r in result.get("intent_ranking") or [] if r["name"] == "emergency"),
