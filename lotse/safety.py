@@ -169,10 +169,13 @@ class PhraseNet:
         object.__setattr__(self, "_look_alikes", _index(self.look_alikes))
         slots: dict[tuple[str, Phrase], list[tuple[int, int]]] = defaultdict(list)
         parts: dict[tuple[str, Phrase], Pattern] = {}
+        compiled: dict[tuple[str, str], Pattern | None] = {}  # scenes share half their parts
         for number, scene in enumerate(self.scenes):
             for part_number, part in enumerate(scene.parts):
                 for text in part:
-                    pattern = compile_phrase(text, scene.language)
+                    if (text, scene.language) not in compiled:
+                        compiled[text, scene.language] = compile_phrase(text, scene.language)
+                    pattern = compiled[text, scene.language]
                     if pattern is not None:
                         key = (scene.language, pattern.phrase)
                         slots[key].append((number, part_number))

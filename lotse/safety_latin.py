@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from itertools import product
 
 from lotse.safety_words import (
@@ -73,6 +74,7 @@ def cyrillic_to_latin(word: str) -> str:
     return word.translate(_CYRILLIC_TO_LATIN)
 
 
+@lru_cache(maxsize=1 << 16)  # every list word at load, and message words: bounded
 def slavic_key(word: str) -> str:
     """The loose key of a Russian or Ukrainian word, Cyrillic or typed in Latin letters:
     бьёт, b'yot, bjot → bet; дихає, dykhaie, dyhaje → dihae."""
@@ -115,6 +117,7 @@ Vowels, w, v and y give nothing (the skeleton drops alef, و and ی)."""
 _MAX_SKELETONS = 16
 
 
+@cache  # pure, and called for every word of every list at load
 def skeleton_key(word: str, language: str) -> str:
     """The consonant skeleton of an Arabic or Persian word: يضربني → drbn, سكينة → skn."""
     classes = _ARABIC_CLASSES | (_PERSIAN_CLASSES if language == "fa" else {})

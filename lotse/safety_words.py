@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from lotse.text import fold
 
@@ -149,6 +150,7 @@ class Word:
 GAP_WORD = Word(GAP)
 
 
+@cache  # the lists and scenes repeat their words thousands of times; Word is immutable
 def compile_word(word: str, rule: Endings) -> Word:
     """A phrase word with the stems its language's rule allows."""
     if word == GAP:

@@ -45,6 +45,21 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 def _char(c: str) -> str:
+    """One character normalised (cached: a message or list holds few distinct characters, and
+    the Unicode normalisation of each is what loading the emergency lists spent its time on)."""
+    out = _CHAR_CACHE.get(c)
+    if out is None:
+        out = _normalise_char(c)
+        if len(_CHAR_CACHE) < _CHAR_CACHE_SIZE:  # messages may bring any of Unicode's letters
+            _CHAR_CACHE[c] = out
+    return out
+
+
+_CHAR_CACHE: dict[str, str] = {}
+_CHAR_CACHE_SIZE = 8192
+
+
+def _normalise_char(c: str) -> str:
     if c in _DROP:
         return ""
     if unicodedata.category(c) == "Cc" and c not in "\t\n\r":
@@ -73,6 +88,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> str:
+    if _APOSTROPHES.isdisjoint(text):  # the common case, without the offsets' bookkeeping
+        return "".join(map(_char, text))
     return normalize_with_offsets(text)[0]
 
 
