@@ -80,6 +80,11 @@ def _block(grams: list[str], features: dict[str, tuple[float, float]], prefix: s
     return sum(v * w for v, w in values) / norm if norm else 0.0
 
 
+DOUBT_MIN_WORDS = 8
+"""Words a message needs before the danger model may doubt a phrase in it (shorter messages are
+too little for the model to outweigh a listed phrase)."""
+
+
 @dataclass(frozen=True)
 class DangerModel:
     low: int
@@ -95,7 +100,7 @@ class DangerModel:
     doubt_threshold: float | None = None
     """Below this, a message of `doubt_min_words` or more that a phrase matched is doubted: read
     as a possible danger, not an alarm, by the NLU pipeline (None: never, as in older files)."""
-    doubt_min_words: int = 8
+    doubt_min_words: int = DOUBT_MIN_WORDS
 
     def probability(self, text: str) -> float:
         """For a message as the net hands it over (`lotse.safety.model_text`: its words already
@@ -143,7 +148,7 @@ def read_model(path: Path = DEFAULT_PATH) -> DangerModel | None:
         threshold=float(data["threshold"]),
         hint_threshold=float(data["hint_threshold"]) if data.get("hint_threshold") else None,
         doubt_threshold=float(data["doubt_threshold"]) if data.get("doubt_threshold") else None,
-        doubt_min_words=int(data.get("doubt_min_words") or 8),
+        doubt_min_words=int(data.get("doubt_min_words") or DOUBT_MIN_WORDS),
         features={g: (float(i), float(w)) for g, (i, w) in data["features"].items()},
         word_range=(int(data["word_range"][0]), int(data["word_range"][1]))
         if data.get("word_range")

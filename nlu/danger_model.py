@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from lotse.danger_model import DEFAULT_PATH, FORMAT, WORD_PREFIX
+from lotse.danger_model import DEFAULT_PATH, DOUBT_MIN_WORDS, FORMAT, WORD_PREFIX
 from lotse.safety import DEFAULT_DIR, load_phrases, model_input
 from nlu.annotation import read_examples
 from nlu.danger_stories import Example, composed_stories
@@ -75,7 +75,6 @@ the composed stories, where the others cost about the same: 0.75, 1,966 dangers 
 (at 0.7, 2,018 and 102; at 0.8, 1,904 and 59); with the fourteenth round and personas_7, 2,171 of
 2,593 dangers and 82 of 18,141 others; session 14, 2,413 of 2,833 and 81 of 18,332."""
 DOUBT_THRESHOLD = 0.02
-DOUBT_MIN_WORDS = 8
 """Below DOUBT_THRESHOLD, a message of DOUBT_MIN_WORDS words or more that a phrase matched gets
 the line, not the alarm (nlu/safety_net.py). Session 14: every false alarm on blind sets 2 to 6
 came from a phrase, none from this model or the classifier; out of fold (`--cv`, with the
