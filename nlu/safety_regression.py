@@ -38,6 +38,9 @@ before and after the fourteenth round, for that round."""
 BLIND7 = REGRESSION.with_name("blind7.yml")
 """Eight more authors to the same brief (session 14), written before anything of that session
 changed: measured before and after, for that session's change."""
+BLIND8 = REGRESSION.with_name("blind8.yml")
+"""Eight more authors to the same brief, written at the end of session 14 and first read in
+session 15, before that session's change to the net."""
 BLIND_SETS = {
     "blind": BLIND,
     "blind 2": BLIND2,
@@ -46,6 +49,7 @@ BLIND_SETS = {
     "blind 5": BLIND5,
     "blind 6": BLIND6,
     "blind 7": BLIND7,
+    "blind 8": BLIND8,
 }
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
