@@ -33,6 +33,7 @@ Standard library only (also runs in Rasa).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,6 +76,8 @@ class Pattern:
     phrase: Phrase
     language: str
     words: tuple[Word, ...]
+    text: str = field(default="", compare=False)
+    """The line as listed (the Latin reading keys it without the umlaut folding)."""
 
 
 MODEL_MATCH = Pattern(("danger-model",), "", ())
@@ -85,21 +88,27 @@ _STEM_SIGN, _EXACT_SIGN, _GAP_SIGN = "ᛝ", "ᛞ", "ᛟ"
 drops punctuation)."""
 
 
-def compile_phrase(text: str, language: str) -> Pattern | None:
-    """A listed phrase, its words compared as message words are; `stem*` and `~` kept."""
+def phrase_words(text: str, umlauts: bool = True) -> list[str]:
+    """The words of a listed phrase, compared as message words are; `stem*` and `~` kept."""
     signed = text.replace(STEM_MARK, _STEM_SIGN).replace(EXACT_MARK, _EXACT_SIGN)
     words = [
         GAP if w == _GAP_SIGN else w.replace(_STEM_SIGN, STEM_MARK).replace(_EXACT_SIGN, EXACT_MARK)
-        for w in words_of(signed.replace(GAP, f" {_GAP_SIGN} "))
+        for w in words_of(signed.replace(GAP, f" {_GAP_SIGN} "), umlauts)
     ]
     while words and words[0] == GAP:
         words.pop(0)
     while words and words[-1] == GAP:
         words.pop()
+    return words
+
+
+def compile_phrase(text: str, language: str) -> Pattern | None:
+    """A listed phrase, compiled by its language's ending rule."""
+    words = phrase_words(text)
     if not words:
         return None
     rule = ENDINGS.get(language, DEFAULT_ENDINGS)
-    return Pattern(tuple(words), language, tuple(compile_word(w, rule) for w in words))
+    return Pattern(tuple(words), language, tuple(compile_word(w, rule) for w in words), text)
 
 
 def _index(patterns: Iterable[Pattern]) -> dict[str, list[Pattern]]:
@@ -127,18 +136,25 @@ class LatinIndex:
         return self.slavic, self.arabizi if arabizi else self.skeleton
 
 
+_LATIN_DIGRAPH = re.compile(r"[aou]e", re.IGNORECASE)
+"""A Latin-typed ru/uk phrase word with one of these ("ubivaet") keeps it in the Latin reading."""
+
+
 def _latin_index(patterns: Iterable[Pattern], scene_parts: bool = False) -> LatinIndex:
     slavic: list[Pattern] = []
     skeleton: list[Pattern] = []
     arabizi: list[Pattern] = []
     for pattern in patterns:
+        phrase = pattern.phrase
+        if pattern.language in SLAVIC and _LATIN_DIGRAPH.search(pattern.text):
+            phrase = tuple(phrase_words(pattern.text, umlauts=False))  # as latin_words reads
         for relaxed, bucket in (
             (False, slavic if pattern.language in SLAVIC else skeleton),
             (True, arabizi),
         ):
             if relaxed and pattern.language in SLAVIC:
                 continue
-            for words in phrase_keys(pattern.phrase, pattern.language, scene_parts, relaxed):
+            for words in phrase_keys(phrase, pattern.language, scene_parts, relaxed):
                 bucket.append(Pattern(pattern.phrase, pattern.language, words))
     return LatinIndex(_index(slavic), _index(skeleton), _index(arabizi))
 

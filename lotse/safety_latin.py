@@ -284,8 +284,9 @@ _ARTICLES = frozenset(
 
 def latin_words(text: str) -> list[str]:
     """The message's words, those not typed in Latin letters blanked ("") so that no phrase
-    spans them; hyphens inside Latin words joined (shohar-em, bud-iaku)."""
-    words = words_of(_HYPHEN_IN_LATIN_WORD.sub("", text))
+    spans them; hyphens inside Latin words joined (shohar-em, bud-iaku). Umlaut digraphs stay:
+    in translit, "dyshaet" is дышает (-ает), not a German ä."""
+    words = words_of(_HYPHEN_IN_LATIN_WORD.sub("", text), umlauts=False)
     return [w if _is_latin(w) else "" for w in words]
 
 

@@ -77,9 +77,9 @@ def _join_apostrophes_typed_as_spaces(words: list[str]) -> list[str]:
     return joined
 
 
-def words_of(text: str) -> list[str]:
-    """The words of a message or a phrase as the net compares them."""
-    key = fold(_APOSTROPHE_IN_WORD.sub("", text)).replace("ء", "").replace("ٱ", "ا")
+def words_of(text: str, umlauts: bool = True) -> list[str]:
+    """The words of a message or a phrase as the net compares them (`umlauts`: as `fold`)."""
+    key = fold(_APOSTROPHE_IN_WORD.sub("", text), umlauts).replace("ء", "").replace("ٱ", "ا")
     out: list[str] = []
     join_next = False
     for word in _join_apostrophes_typed_as_spaces(key.split()):

@@ -126,11 +126,11 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _UMLAUT_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 
-def fold(text: str) -> str:
-    """A matching key: normalised, umlaut digraphs collapsed (Loerrach = Lörrach), punctuation
-    removed, single spaces."""
+def fold(text: str, umlauts: bool = True) -> str:
+    """A matching key: normalised, umlaut digraphs collapsed (Loerrach = Lörrach) unless `umlauts`
+    is False, punctuation removed, single spaces."""
     key = normalize(text)
-    for digraph, letter in _UMLAUT_DIGRAPHS:
+    for digraph, letter in _UMLAUT_DIGRAPHS if umlauts else ():
         key = key.replace(digraph, letter)
     return " ".join(_NON_WORD.sub(" ", key).split())
 

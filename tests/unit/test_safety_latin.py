@@ -36,6 +36,8 @@ PHRASES = load_phrases()
         ("сильно", ["syl'no", "silno", "sil'no"]),
         ("голова", ["golova", "holova"]),  # Russian г and Ukrainian г
         ("улице", ["ulice", "ulitse", "ulitze"]),  # ц as c/ts/tz
+        ("дышает", ["dyshaet", "dishaet", "dyshayet"]),  # -ает, which fold makes -at in a message
+        ("убивает", ["ubivaet", "ubivayet", "ubivajet"]),
     ],
 )
 def test_a_cyrillic_word_and_its_latin_spellings_have_one_key(
@@ -136,6 +138,8 @@ def test_a_short_single_word_needs_an_arabizi_message() -> None:
         ("ru", "mama ne dyshit"),
         ("ru", "ya hochu umeret"),
         ("uk", "mama ne dykhaie, shcho robyty"),
+        ("ru", "rebenok ne prosypaetsya"),  # -ается: "ae" is no German ä here (session 15)
+        ("uk", "dytyna ne prokydaetsya"),
         ("uk", "ne khochu zhyty"),
         ("ar", "jozi 3am yedrebni"),
         ("ar", "ra7 yi2telni"),
