@@ -38,7 +38,7 @@ C = 16.0
 723 dangers above the highest-scoring other message, and at 0.7 caught 1,784 / 1,915 / 1,969 /
 1,985 / 1,996 dangers with 64 / 61 / 59 / 64 / 65 others; 16 is best at the alarm and as good as
 any at the hint (4 since session 8)."""
-THRESHOLD = 0.994
+THRESHOLD = 0.99
 """The lowest of the thresholds tried at which, in 5-fold cross-validation on the training data
 below, no other message raised the alarm, and the unit tests' look-alikes stay quiet ("das baby
 hat aus der flasche getrunken" reached 0.93). Session 8: 0.95 (`--cv`: 0 of 14,147 there, 8 at
@@ -66,7 +66,9 @@ the training round personas_7 among the data: two others at 0.99 (highest 0.992,
 at the station for two days" — a housing question; and a Darija question about a school place),
 the highest unit-test look-alike 0.990, so 0.993 (804 of 2,593 dangers out of fold, none of
 18,141 others). Session 14, with the fifteenth round: one other at 0.993 (a nosebleed that has
-stopped), so 0.994 (884 of 2,833 dangers out of fold, none of 18,332 others)."""
+stopped), so 0.994 (884 of 2,833 dangers out of fold, none of 18,332 others). Session 15, with the
+sixteenth round: none of 18,519 others at 0.99 (the highest 0.986, six young men in one room of a
+Heim), so back to 0.99 (1,281 of 3,073 dangers out of fold; at 0.994, 1,024)."""
 HINT_THRESHOLD = 0.75
 """From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
 emergency numbers in one line before the answer. Session 12 (same 5-fold cross-validation, without
@@ -74,14 +76,16 @@ the blind sets): 0.7, where 1,974 of 2,354 dangers and 71 of 16,480 others score
 the composed stories, where the others cost about the same: 0.75, 1,966 dangers and 77 others
 (at 0.7, 2,018 and 102; at 0.8, 1,904 and 59); with the fourteenth round and personas_7, 2,171 of
 2,593 dangers and 82 of 18,141 others; session 14, 2,413 of 2,833 and 81 of 18,332."""
-DOUBT_THRESHOLD = 0.02
+DOUBT_THRESHOLD = 0.05
 """Below DOUBT_THRESHOLD, a message of DOUBT_MIN_WORDS words or more that a phrase matched gets
 the line, not the alarm (nlu/safety_net.py). Session 14: every false alarm on blind sets 2 to 6
 came from a phrase, none from this model or the classifier; out of fold (`--cv`, with the
 fifteenth round), no danger of eight words or more scored below 0.02 (0 of 2,311; at 0.05, 2),
 while 1,167 of the 2,491 development look-alikes of that length did — the phrases were taught
 not to fire on those, but the next look-alike is like them. Every danger below 0.02 was a short
-message (1 to 6 words), which the length keeps an alarm."""
+message (1 to 6 words), which the length keeps an alarm. Session 15, with the sixteenth round:
+none below 0.05 either (0 of 2,551; 10 below 0.1), while 1,762 of 2,677 long look-alikes were
+(1,255 below 0.02), so the highest floor tried with no danger under it, 0.05."""
 CHECKS = 24
 TRIED = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.994, 0.995, 0.997)
 """The thresholds `--cv` reports."""

@@ -133,7 +133,7 @@ async def test_a_phrase_the_danger_model_doubts_gives_the_answer_with_the_line(l
     user = new_user("de")
     await user.send(
         "Ich möchte einen Deutschkurs in Lörrach machen, damit ich beim Arzt sagen kann, "
-        "dass ich keine Luft bekomme"
+        "dass ich keine Luft bekomme, wenn ich jogge"
     )
     seen = await offer_list(user)
     assert seen[0]["text"].startswith(said("de", "utter_danger_hint"))
