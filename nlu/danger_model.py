@@ -75,7 +75,8 @@ emergency numbers in one line before the answer. Session 12 (same 5-fold cross-v
 the blind sets): 0.7, where 1,974 of 2,354 dangers and 71 of 16,480 others scored. Session 13, with
 the composed stories, where the others cost about the same: 0.75, 1,966 dangers and 77 others
 (at 0.7, 2,018 and 102; at 0.8, 1,904 and 59); with the fourteenth round and personas_7, 2,171 of
-2,593 dangers and 82 of 18,141 others; session 14, 2,413 of 2,833 and 81 of 18,332."""
+2,593 dangers and 82 of 18,141 others; session 14, 2,413 of 2,833 and 81 of 18,332; session 15,
+2,664 of 3,073 and 78 of 18,519."""
 DOUBT_THRESHOLD = 0.05
 """Below DOUBT_THRESHOLD, a message of DOUBT_MIN_WORDS words or more that a phrase matched gets
 the line, not the alarm (nlu/safety_net.py). Session 14: every false alarm on blind sets 2 to 6
