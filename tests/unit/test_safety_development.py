@@ -39,7 +39,7 @@ def data() -> dict[str, dict[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def net() -> PhraseNet:
-    return load_phrases()  # about 2.5 s: once for the eight languages
+    return load_phrases()  # about 2 s with the danger model: once for the eight languages
 
 
 @pytest.mark.parametrize("language", sorted(KNOWN))
