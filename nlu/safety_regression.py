@@ -41,6 +41,9 @@ changed: measured before and after, for that session's change."""
 BLIND8 = REGRESSION.with_name("blind8.yml")
 """Eight more authors to the same brief, written at the end of session 14 and first read in
 session 15, before that session's change to the net."""
+BLIND9 = REGRESSION.with_name("blind9.yml")
+"""Eight more authors to the same brief, written at the end of session 15 and first read in
+session 16, before that session's change to the net."""
 BLIND_SETS = {
     "blind": BLIND,
     "blind 2": BLIND2,
@@ -50,6 +53,7 @@ BLIND_SETS = {
     "blind 6": BLIND6,
     "blind 7": BLIND7,
     "blind 8": BLIND8,
+    "blind 9": BLIND9,
 }
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
