@@ -42,6 +42,12 @@ _DROP = {
 }
 _APOSTROPHES = set("'’`ʼ‘")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_HOMOGLYPHS = str.maketrans("aceiopxyk", "асеіорхук")
+"""Latin letters that look like Cyrillic ones (after casefolding): on a Russian layout there is
+no і, so Ukrainians type a Latin i (дiд, синi); some phones mix in a Latin a, o or e as well."""
+_LATIN_HOMOGLYPH = re.compile("[aceiopxyk]")
+_OTHER_LATIN = re.compile("[b-df-hjlmnq-wz]")
+_WORD = re.compile(r"\w+")
 
 
 def _char(c: str) -> str:
@@ -84,13 +90,30 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         for ch in _char(c):
             out.append(ch)
             origin.append(i)
-    return "".join(out), origin
+    return _cyrillic_words("".join(out)), origin
 
 
 def normalize(text: str) -> str:
     if _APOSTROPHES.isdisjoint(text):  # the common case, without the offsets' bookkeeping
-        return "".join(map(_char, text))
+        return _cyrillic_words("".join(map(_char, text)))
     return normalize_with_offsets(text)[0]
+
+
+def _cyrillic_words(text: str) -> str:
+    """A word of Cyrillic letters with Latin look-alikes typed in it, in Cyrillic only ("дiд" is
+    "дід"). Letter for letter, so the offsets stay valid. A word with no Cyrillic letter, or with a
+    Latin letter that has no Cyrillic twin ("dopomozhіt" with a Cyrillic і), is left as it is:
+    Latin-typed Russian and Ukrainian is read by lotse/safety_latin.py."""
+    if not _CYRILLIC.search(text) or not _LATIN_HOMOGLYPH.search(text):
+        return text
+    return _WORD.sub(_cyrillic_word, text)
+
+
+def _cyrillic_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if _CYRILLIC.search(word) and _LATIN_HOMOGLYPH.search(word) and not _OTHER_LATIN.search(word):
+        return word.translate(_HOMOGLYPHS)
+    return word
 
 
 def remap_span(origin: list[int], start: int, end: int) -> tuple[int, int]:

@@ -33,10 +33,18 @@ def training_examples(lang: str) -> dict[str, list[str]]:
         ("ﻻ ١٢٣ ۴۵۶", "لا 123 456"),  # presentation forms, Arabic-Indic and Persian digits
         ("a\u202eb\u2068c\u2069", "abc"),  # bidi overrides and isolates
         ("x\x07y", "x y"),  # control characters never glue words together
+        ("Дiд вiддав усе, Jobcenter", "дід віддав усе, jobcenter"),  # a Latin i in Cyrillic words
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+def test_a_latin_i_typed_on_a_russian_layout_reads_as_ukrainian() -> None:
+    """No і on a Russian layout: many Ukrainians type the Latin i, and the lists are Cyrillic."""
+    cyrillic = find_phrase("я хочу покінчити з собою", PHRASES)
+    assert cyrillic is not None
+    assert find_phrase("я хочу покiнчити з собою", PHRASES) == cyrillic
 
 
 def test_offsets_follow_the_text() -> None:
