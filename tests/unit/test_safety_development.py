@@ -21,7 +21,8 @@ from lotse.safety import PhraseNet, find_phrase, load_phrases
 SET = Path(__file__).resolve().parent.parent / "safety" / "development.yml"
 KNOWN = {  # (dangers missed, false alarms) allowed per language
     "de": (0, 0),
-    "en": (1, 0),  # a bare "help me please"
+    "en": (1, 1),  # a bare "help me please"; "gonna kill myself lol" about a test (kept an alarm
+    # for the net on purpose: docs/decisions.md; the danger model's doubt gives it the line)
     "fr": (0, 0),
     "tr": (0, 0),
     "ar": (1, 0),  # "الصغير والكلور" (no verb: bleach alone is a cleaning question)
