@@ -68,7 +68,13 @@ the highest unit-test look-alike 0.990, so 0.993 (804 of 2,593 dangers out of fo
 18,141 others). Session 14, with the fifteenth round: one other at 0.993 (a nosebleed that has
 stopped), so 0.994 (884 of 2,833 dangers out of fold, none of 18,332 others). Session 15, with the
 sixteenth round: none of 18,519 others at 0.99 (the highest 0.986, six young men in one room of a
-Heim), so back to 0.99 (1,281 of 3,073 dangers out of fold; at 0.994, 1,024)."""
+Heim), so back to 0.99 (1,281 of 3,073 dangers out of fold; at 0.994, 1,024). Session 16, with the
+seventeenth round: one other out of fold at 0.997, an Arabic nosebleed that has stopped ("blood
+came from her nose a little, now it stopped, is that normal?"), and none above. Clearing it would
+take 0.998 and halve what the model alarms on (620 of 3,313 dangers out of fold instead of 1,460
+at 0.99), so 0.99 stays, the rule broken once and written down: the phrases do not fire on a
+stopped nosebleed (look-alikes in ar, de, uk), and every other of the 18,711 others scored 0.989
+or less (docs/decisions.md)."""
 HINT_THRESHOLD = 0.75
 """From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
 emergency numbers in one line before the answer. Session 12 (same 5-fold cross-validation, without
@@ -77,7 +83,7 @@ the composed stories, where the others cost about the same: 0.75, 1,966 dangers 
 (at 0.7, 2,018 and 102; at 0.8, 1,904 and 59); with the fourteenth round and personas_7, 2,171 of
 2,593 dangers and 82 of 18,141 others; session 14, 2,413 of 2,833 and 81 of 18,332; session 15,
 2,664 of 3,073 and 78 of 18,519."""
-DOUBT_THRESHOLD = 0.05
+DOUBT_THRESHOLD = 0.03
 """Below DOUBT_THRESHOLD, a message of DOUBT_MIN_WORDS words or more that a phrase matched gets
 the line, not the alarm (nlu/safety_net.py). Session 14: every false alarm on blind sets 2 to 6
 came from a phrase, none from this model or the classifier; out of fold (`--cv`, with the
@@ -86,10 +92,17 @@ while 1,167 of the 2,491 development look-alikes of that length did — the phra
 not to fire on those, but the next look-alike is like them. Every danger below 0.02 was a short
 message (1 to 6 words), which the length keeps an alarm. Session 15, with the sixteenth round:
 none below 0.05 either (0 of 2,551; 10 below 0.1), while 1,762 of 2,677 long look-alikes were
-(1,255 below 0.02), so the highest floor tried with no danger under it, 0.05."""
+(1,255 below 0.02), so the highest floor tried with no danger under it, 0.05. Session 16, with the
+seventeenth round: three dangers of 8 or 9 words below 0.05 (at 0.01 none, 955 of 2,862 long
+look-alikes); from 10 words on (lotse/danger_model.DOUBT_MIN_WORDS), none below 0.03 and 1,455 of
+2,685 look-alikes, one danger below 0.05 — so 10 words and 0.03, the pair with no danger under it that
+doubts the most look-alikes of those `--cv` reports."""
 CHECKS = 24
 TRIED = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.994, 0.995, 0.997)
 """The thresholds `--cv` reports."""
+DOUBT_TRIED = (0.01, 0.02, 0.03, 0.05, 0.1)
+DOUBT_WORDS_TRIED = (8, 10, 12)
+"""The doubt's floors and message lengths `--cv` reports."""
 
 
 def examples() -> List[Example]:
@@ -162,20 +175,21 @@ def cross_validate(words: bool) -> None:
             f"threshold {threshold}: dangers {caught}/{dangers}, "
             f"alarms {alarms}/{len(labels) - dangers}"
         )
-    long = [
-        (score, label, row.look_alike)
-        for score, label, row in zip(scores, labels, rows, strict=True)
-        if len(row.text.split()) >= DOUBT_MIN_WORDS
-    ]
-    long_dangers = sum(label for _, label, _ in long)
-    long_looks = sum(1 for _, _, look in long if look)
-    for floor in (0.01, 0.02, 0.05, 0.1):
-        doubted = [(label, look) for score, label, look in long if score < floor]
-        print(
-            f"doubted below {floor} ({DOUBT_MIN_WORDS}+ words): "
-            f"dangers {sum(label for label, _ in doubted)}/{long_dangers}, "
-            f"look-alikes {sum(1 for _, look in doubted if look)}/{long_looks}"
-        )
+    for min_words in DOUBT_WORDS_TRIED:
+        long = [
+            (score, label, row.look_alike)
+            for score, label, row in zip(scores, labels, rows, strict=True)
+            if len(row.text.split()) >= min_words
+        ]
+        long_dangers = sum(label for _, label, _ in long)
+        long_looks = sum(1 for _, _, look in long if look)
+        for floor in DOUBT_TRIED:
+            doubted = [(label, look) for score, label, look in long if score < floor]
+            print(
+                f"doubted below {floor} ({min_words}+ words): "
+                f"dangers {sum(label for label, _ in doubted)}/{long_dangers}, "
+                f"look-alikes {sum(1 for _, look in doubted if look)}/{long_looks}"
+            )
     # the others that alarm at 0.9 or above, highest first: what the threshold has to clear
     raised = sorted(
         ((s, t) for s, y, t in zip(scores, labels, inputs, strict=True) if not y and s >= 0.9),
