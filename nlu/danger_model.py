@@ -95,8 +95,8 @@ none below 0.05 either (0 of 2,551; 10 below 0.1), while 1,762 of 2,677 long loo
 (1,255 below 0.02), so the highest floor tried with no danger under it, 0.05. Session 16, with the
 seventeenth round: three dangers of 8 or 9 words below 0.05 (at 0.01 none, 955 of 2,862 long
 look-alikes); from 10 words on (lotse/danger_model.DOUBT_MIN_WORDS), none below 0.03 and 1,455 of
-2,685 look-alikes, one danger below 0.05 — so 10 words and 0.03, the pair with no danger under it that
-doubts the most look-alikes of those `--cv` reports."""
+2,685 look-alikes, one danger below 0.05 — so 10 words and 0.03, the pair with no danger under it
+that doubts the most look-alikes of those `--cv` reports."""
 CHECKS = 24
 TRIED = (0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.994, 0.995, 0.997)
 """The thresholds `--cv` reports."""
