@@ -72,9 +72,9 @@ Heim), so back to 0.99 (1,281 of 3,073 dangers out of fold; at 0.994, 1,024). Se
 seventeenth round: one other out of fold at 0.997, an Arabic nosebleed that has stopped ("blood
 came from her nose a little, now it stopped, is that normal?"), and none above. Clearing it would
 take 0.998 and halve what the model alarms on (620 of 3,313 dangers out of fold instead of 1,460
-at 0.99), so 0.99 stays, the rule broken once and written down: the phrases do not fire on a
-stopped nosebleed (look-alikes in ar, de, uk), and every other of the 18,711 others scored 0.989
-or less (docs/decisions.md)."""
+at 0.99), so 0.99 stays, the rule broken once and written down: a stopped nosebleed worded like
+that one may still raise the alarm through this model (its answer carries "Not what I meant"),
+and every other of the 18,711 others scored 0.989 or less (docs/decisions.md)."""
 HINT_THRESHOLD = 0.75
 """From here to THRESHOLD the model marks a possible danger: Lotse answers as usual and puts the
 emergency numbers in one line before the answer. Session 12 (same 5-fold cross-validation, without
