@@ -97,13 +97,10 @@ validate: $(RASA_VENV)/.installed domain/responses.generated.yml
 run: install train
 	$(PY) -m lotse.runtime.cli run
 
-# The unit tests on both cores (pytest-xdist; every test has its own database and ports), then the
-# end-to-end suite alone, whose processes want both cores for themselves.
-test: install lint browser train validate nlu-eval
-	$(PY) -m pytest -q -n 2 --durations=10 tests/unit
-	$(PY) -m pytest -q --durations=10 tests/e2e
-	$(MAKE) --no-print-directory test-postgres
-	$(MAKE) --no-print-directory test-scaleout
+# The whole suite (scripts/run-tests): training, the end-to-end passes and the CPU-bound checks
+# beside them at the lowest priority, in four phases; each target below also runs alone.
+test: install browser
+	@scripts/run-tests
 
 # The end-to-end suite on the scale-out stack: two Rasa replicas sharing their tracker store on
 # PostgreSQL (with the application database) and their lock store in Redis.
@@ -134,10 +131,10 @@ browser:
 	@scripts/install-fonts
 
 test-unit: $(VENV)/.installed
-	$(PY) -m pytest -q -n 2 tests/unit
+	$(PY) -m pytest -q -n 2 --durations=10 tests/unit
 
 test-e2e: install browser train
-	$(PY) -m pytest -q tests/e2e
+	$(PY) -m pytest -q --durations=10 tests/e2e
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
