@@ -99,7 +99,7 @@ run: install train
 
 # The whole suite (scripts/run-tests): training, the end-to-end passes and the CPU-bound checks
 # beside them at the lowest priority, in four phases; each target below also runs alone.
-test: install browser
+test:
 	@scripts/run-tests
 
 # The end-to-end suite on the scale-out stack: two Rasa replicas sharing their tracker store on
