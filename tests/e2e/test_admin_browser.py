@@ -197,7 +197,7 @@ async def test_freshness_insights_and_import_pages(admin, page) -> None:
 
 
 async def test_foreign_origin_and_login_flood_are_refused(admin) -> None:
-    async with httpx.AsyncClient(base_url=admin) as http:
+    async with httpx.AsyncClient(base_url=admin, timeout=60) as http:
         foreign = await http.post(
             "/admin/login",
             data={"username": "x", "password": "y"},

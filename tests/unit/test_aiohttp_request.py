@@ -32,7 +32,7 @@ async def test_messages_and_buttons_arrive() -> None:
             await bot.send_message(
                 user.id, "Hallo <b>du</b>", parse_mode="HTML", reply_markup=keyboard
             )
-            reply = await user.wait_for_reply(timeout=5)
+            reply = await user.wait_for_reply(timeout=60)
             assert "Hallo" in reply["text"] and user.buttons(reply) == [[("Ja", "t1")]]
 
 

@@ -77,7 +77,7 @@ def test_a_pinned_child_runs_on_its_cpu() -> None:
         name="rasa",
         argv=[sys.executable, "-u", "-c", code],
         ready=ready_line,
-        start_timeout=20,
+        start_timeout=120,
         cpus=frozenset({cpu}),
     )
     out = io.StringIO()
