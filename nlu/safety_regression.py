@@ -45,6 +45,7 @@ BLIND9 = REGRESSION.with_name("blind9.yml")
 """Eight more authors to the same brief, written at the end of session 15 and first read in
 session 16, before that session's change to the net."""
 BLIND10 = REGRESSION.with_name("blind10.yml")
+BLIND11 = REGRESSION.with_name("blind11.yml")
 """Eight more authors to the same brief, written at the end of session 16 and first read in
 session 17, before anything of that session changed the net."""
 BLIND_SETS = {
@@ -58,6 +59,7 @@ BLIND_SETS = {
     "blind 8": BLIND8,
     "blind 9": BLIND9,
     "blind 10": BLIND10,
+    "blind 11": BLIND11,
 }
 FLOORS = {
     language: (16, 0) for language in LANGUAGES
