@@ -14,7 +14,11 @@ from lotse.db import session_scope
 from lotse.requests import outbox
 from lotse.requests.models import OutboxMessage
 
-SEND_SECONDS = 0.2
+SEND_SECONDS = 1.0
+STALE = timedelta(seconds=4)
+"""A row counts as abandoned STALE after its claim: longer than one send with three seconds to
+spare (CI once starved a 0.2-s send past a 0.3-s window and saw a message sent twice), shorter
+than the five sends a batch claim would have made the last row wait."""
 
 
 class SlowBot:
@@ -32,8 +36,7 @@ class SlowBot:
 
 
 async def test_two_workers_with_a_slow_api_send_each_message_once(db, monkeypatch) -> None:
-    # a row counts as abandoned 0.3 s after its claim: longer than one send, shorter than five
-    monkeypatch.setattr(outbox, "STALE_SENDING", timedelta(seconds=0.3))
+    monkeypatch.setattr(outbox, "STALE_SENDING", STALE)
     with session_scope(db) as session:
         for n in range(6):
             outbox.enqueue(session, 1000 + n, f"message {n}")
@@ -41,7 +44,9 @@ async def test_two_workers_with_a_slow_api_send_each_message_once(db, monkeypatc
     first, second = OutboxSender(SlowBot(sent)), OutboxSender(SlowBot(sent))
 
     async def second_worker_later() -> int:
-        await asyncio.sleep(SEND_SECONDS * 2.5)  # while the first is mid-way
+        # after a batch claimed at the start would count as abandoned, while the first worker
+        # is mid-way through its six sends
+        await asyncio.sleep(STALE.total_seconds() + SEND_SECONDS / 2)
         return await second.run_once()
 
     counts = await asyncio.gather(first.run_once(), second_worker_later())
