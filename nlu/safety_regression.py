@@ -45,9 +45,11 @@ BLIND9 = REGRESSION.with_name("blind9.yml")
 """Eight more authors to the same brief, written at the end of session 15 and first read in
 session 16, before that session's change to the net."""
 BLIND10 = REGRESSION.with_name("blind10.yml")
-BLIND11 = REGRESSION.with_name("blind11.yml")
 """Eight more authors to the same brief, written at the end of session 16 and first read in
 session 17, before anything of that session changed the net."""
+BLIND11 = REGRESSION.with_name("blind11.yml")
+"""Eight more authors to the same brief, written in session 17 and first read in session 18,
+before anything of that session changed the net."""
 BLIND_SETS = {
     "blind": BLIND,
     "blind 2": BLIND2,
